@@ -1,0 +1,201 @@
+"""Finds every tool, builds the one JSON schema of valid calls, and parses calls.
+
+The same Pydantic models give the model its schema, validate what it proposes and
+expose the tools to LangChain, so there is exactly one schema builder.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib
+import inspect
+import json
+import pkgutil
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from tools.base import Risk, StrictArgs, Tool, ToolCall, ToolError
+
+# Packages whose modules define tools. The sandbox is a server, not a tool package.
+TOOL_PACKAGES = ("tools.k8s", "tools.aws", "tools.gcp")
+SKIP_MODULE_PREFIXES = ("tools.k8s.sandbox",)
+
+# Fields marked with `json_schema_extra={"x-live": KIND}` get an enum of known values
+# (clusters, namespaces, deployments...) per request. Kinds used across tools:
+LIVE_KINDS = ("cluster", "namespace", "deployment", "aws_account", "gcp_project")
+
+
+class ClarifyArgs(StrictArgs):
+    """Ask the user instead of guessing."""
+
+    question: str = Field(pattern=r"^[A-Za-z0-9 ,.'?()/:-]{3,200}$")
+    """Short question that would make the request actionable."""
+
+
+class NoActionArgs(StrictArgs):
+    """Answer without acting: the request is out of scope, chit-chat or not allowed."""
+
+    reason: str = Field(pattern=r"^(out_of_scope|chit_chat|unsafe)$")
+    """Why nothing will be done: out_of_scope, chit_chat or unsafe."""
+
+
+# Answers that are not actions; they never reach the policy or a cluster.
+NON_ACTIONS: dict[str, type[StrictArgs]] = {"clarify": ClarifyArgs, "no_action": NoActionArgs}
+
+
+class InvalidCall(ToolError):
+    """The proposed call is not a valid call of any tool (unknown tool or bad arguments)."""
+
+
+def _discover(packages: Iterable[str]) -> list[Tool]:
+    found: dict[str, Tool] = {}
+    for package_name in packages:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.walk_packages(package.__path__, prefix=package_name + "."):
+            if info.name.startswith(SKIP_MODULE_PREFIXES):
+                continue
+            module = importlib.import_module(info.name)
+            for _, obj in inspect.getmembers(module, inspect.isclass):
+                if issubclass(obj, Tool) and not inspect.isabstract(obj) and obj.__module__ == module.__name__:
+                    if obj.name in found or obj.name in NON_ACTIONS:
+                        raise RuntimeError(f"duplicate tool name {obj.name!r} in {info.name}")
+                    found[obj.name] = obj()
+    return [found[name] for name in sorted(found)]
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Replace local `$ref`s by their definitions: simpler for grammar backends."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                target = defs[node["$ref"].split("/")[-1]]
+                return walk(copy.deepcopy(target))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
+def _apply_live_enums(node: Any, live: dict[str, list[str]]) -> Any:
+    if isinstance(node, dict):
+        kind = node.get("x-live")
+        out = {k: _apply_live_enums(v, live) for k, v in node.items() if k != "x-live"}
+        if kind and live.get(kind):
+            values = sorted(set(live[kind]))
+            if "anyOf" in out:  # Optional[str]: constrain the string branch only
+                out["anyOf"] = [
+                    {"type": "string", "enum": values} if b.get("type") == "string" else b
+                    for b in out["anyOf"]
+                ]
+            else:
+                out = {k: v for k, v in out.items() if k not in ("pattern", "maxLength")}
+                out["enum"] = values
+        return out
+    if isinstance(node, list):
+        return [_apply_live_enums(v, live) for v in node]
+    return node
+
+
+class ToolRegistry:
+    """All tools by name, their call schema and call parsing."""
+
+    def __init__(self, tools: Iterable[Tool] | None = None) -> None:
+        tool_list = list(tools) if tools is not None else _discover(TOOL_PACKAGES)
+        self.tools: dict[str, Tool] = {tool.name: tool for tool in tool_list}
+
+    def get(self, name: str) -> Tool:
+        try:
+            return self.tools[name]
+        except KeyError:
+            raise InvalidCall(f"Unknown tool '{name}'.") from None
+
+    def args_model(self, name: str) -> type[StrictArgs]:
+        if name in NON_ACTIONS:
+            return NON_ACTIONS[name]
+        return self.get(name).Args
+
+    def names(self, *, include_non_actions: bool = True) -> list[str]:
+        names = sorted(self.tools)
+        return names + sorted(NON_ACTIONS) if include_non_actions else names
+
+    def call_schema(self, live: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        """JSON schema of every valid call `{"tool": NAME, "args": {...}}`."""
+        branches = []
+        for name in self.names():
+            args_schema = _inline_refs(self.args_model(name).model_json_schema())
+            args_schema.pop("title", None)
+            branches.append(
+                {
+                    "type": "object",
+                    "properties": {"tool": {"const": name}, "args": args_schema},
+                    "required": ["tool", "args"],
+                    "additionalProperties": False,
+                }
+            )
+        schema = {"anyOf": branches}
+        return _apply_live_enums(schema, live or {})
+
+    def schema_hash(self) -> str:
+        """Hash of the static call schema: adapters are trained for exactly one."""
+        canonical = json.dumps(self.call_schema(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+    def parse_call(self, raw: dict[str, Any] | str) -> ToolCall:
+        """Validate untrusted model output into a `ToolCall`, or raise `InvalidCall`."""
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise InvalidCall(f"Not valid JSON: {exc.msg} at position {exc.pos}.") from None
+        if not isinstance(raw, dict) or set(raw) != {"tool", "args"}:
+            raise InvalidCall('A call must be an object with exactly "tool" and "args".')
+        name, args = raw["tool"], raw["args"]
+        if not isinstance(name, str):
+            raise InvalidCall('"tool" must be a string.')
+        model = self.args_model(name)
+        if not isinstance(args, dict):
+            raise InvalidCall(f'"args" of {name} must be an object.')
+        try:
+            return ToolCall(tool=name, args=model.model_validate(args))
+        except ValidationError as exc:
+            raise InvalidCall(f"Invalid arguments for {name}: {_describe(exc)}") from None
+
+    def risk(self, call: ToolCall, ctx: Any) -> Risk:
+        """Risk of a call, decided by code; non-actions are read-only."""
+        if call.tool in NON_ACTIONS:
+            return Risk.READ
+        try:
+            return self.get(call.tool).risk(call.args, ctx)
+        except Exception:  # noqa: BLE001 - fail closed: unknown means the highest risk
+            return Risk.DESTRUCTIVE
+
+    def as_langchain_tools(self, ctx: Any) -> list[Any]:
+        """Each tool as a LangChain `StructuredTool` (plan-only unless `execute=True`)."""
+        from langchain_core.tools import StructuredTool
+
+        def make(tool: Tool) -> Any:
+            def run(execute: bool = False, **kwargs: Any) -> dict[str, Any]:
+                args = tool.Args.model_validate(kwargs)
+                result = tool.execute(args, ctx) if execute else tool.plan(args, ctx)
+                return result.model_dump(mode="json")
+
+            return StructuredTool.from_function(
+                func=run, name=tool.name, description=tool.description, args_schema=tool.Args
+            )
+
+        return [make(tool) for tool in self.tools.values()]
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error["loc"]) or "args"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
