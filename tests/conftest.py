@@ -66,3 +66,30 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "real_cluster" in item.keywords:
             item.add_marker(skip)
+
+
+def _missing(reason: str) -> None:
+    """Skip locally; in CI (CHATOPS_CI=1) a missing prerequisite is a failure."""
+    if os.environ.get("CHATOPS_CI"):
+        pytest.fail(f"CI prerequisite missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """SQLAlchemy URL of a PostgreSQL test database (CHATOPS_TEST_POSTGRES_URL)."""
+    url = os.environ.get("CHATOPS_TEST_POSTGRES_URL")
+    if not url:
+        _missing("set CHATOPS_TEST_POSTGRES_URL (see .ci/start-postgres.sh)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def kubectl() -> str:
+    """Path of a kubectl binary."""
+    import shutil
+
+    path = shutil.which("kubectl")
+    if not path:
+        _missing("kubectl not installed (Debian package kubernetes-client)")
+    return path
