@@ -1,0 +1,229 @@
+"""Ask an OpenAI-compatible server (vLLM) for exactly one tool call and validate it.
+
+The request carries the registry's call schema (with live enums for this request: known
+clusters, namespaces, deployments) as a JSON-schema response format, so the server's
+structured decoding can only produce a call the schema allows. The answer is still
+untrusted: it is parsed by the tools' Pydantic models; an invalid one goes back to the
+model once with the error, and a second failure is `UnusableOutput`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from llm.errors import AdapterMissing, ModelTimeout, ModelUnavailable, PlannerError, UnusableOutput
+from llm.prompt import chat_messages
+from tools.base import ToolCall
+from tools.registry import InvalidCall, ToolRegistry
+
+# JSON-schema keywords llguidance does not implement. `propertyNames` only repeats what
+# the key patterns in `patternProperties` already say, and parse_call checks it anyway.
+UNSUPPORTED_KEYWORDS = frozenset({"propertyNames"})
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a planner proposes for one message (the call is validated, not yet judged)."""
+
+    call: ToolCall
+    """The validated call (non-actions clarify/no_action included)."""
+    raw: str
+    """The model's last raw answer."""
+    model: str
+    """The model name the request was sent to."""
+    adapter: str | None
+    """The LoRA adapter that answered, or None for a base model or a non-model planner."""
+    latency_s: float
+    """Wall time of propose(), retry included."""
+    completion_tokens: int
+    """Tokens generated, retry included."""
+    retried: bool
+    """True when the first answer was invalid and the retry fixed it."""
+
+
+class Planner(Protocol):
+    """Anything that turns a chat message into a proposal (vLLM client, keyword baseline)."""
+
+    def propose(
+        self, text: str, *, context: dict[str, Any], live: dict[str, list[str]]
+    ) -> Proposal: ...
+
+
+def grammar_schema(schema: Any) -> Any:
+    """The call schema without keywords the grammar backend rejects (see UNSUPPORTED_KEYWORDS)."""
+    if isinstance(schema, dict):
+        return {k: grammar_schema(v) for k, v in schema.items() if k not in UNSUPPORTED_KEYWORDS}
+    if isinstance(schema, list):
+        return [grammar_schema(v) for v in schema]
+    return schema
+
+
+def retry_message(error: str) -> dict[str, str]:
+    """The user turn that sends a validation error back to the model."""
+    return {"role": "user", "content": f"invalid call: {error} Answer with one corrected call."}
+
+
+class ToolCallClient:
+    """Client of one served model (`model`: base name or LoRA adapter name)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        registry: ToolRegistry,
+        timeout_s: float = 30.0,
+        max_tokens: int = 384,
+        api_key: str | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.registry = registry
+        self.timeout_s = timeout_s
+        self.max_tokens = max_tokens
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._http = httpx.Client(timeout=httpx.Timeout(timeout_s), headers=headers)
+        self._adapter: str | None | bool = False  # False: not looked up yet
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ToolCallClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def propose(
+        self,
+        text: str,
+        *,
+        context: dict[str, Any] | None = None,
+        live: dict[str, list[str]] | None = None,
+    ) -> Proposal:
+        """One validated call for `text`; raises a PlannerError subclass otherwise."""
+        started = time.perf_counter()
+        adapter = self.served_adapter()
+        schema = grammar_schema(self.registry.call_schema(live or {}))
+        messages = chat_messages(text, context or {})
+        raw, tokens = self._complete(messages, schema)
+        retried = False
+        try:
+            call = self.registry.parse_call(raw)
+        except InvalidCall as first:
+            retried = True
+            messages += [{"role": "assistant", "content": raw}, retry_message(str(first))]
+            raw, more = self._complete(messages, schema)
+            tokens += more
+            try:
+                call = self.registry.parse_call(raw)
+            except InvalidCall as second:
+                raise UnusableOutput(
+                    f"The model's answer was not a valid tool call, even after a retry: {second}",
+                    raw=raw,
+                    error=str(second),
+                ) from None
+        return Proposal(
+            call=call,
+            raw=raw,
+            model=self.model,
+            adapter=adapter,
+            latency_s=time.perf_counter() - started,
+            completion_tokens=tokens,
+            retried=retried,
+        )
+
+    def served_adapter(self) -> str | None:
+        """The adapter name when `model` is a LoRA adapter, None for a base model.
+
+        Looked up once in /models; raises AdapterMissing when the server lacks `model`.
+        """
+        if self._adapter is not False:
+            return self._adapter  # type: ignore[return-value]
+        data = self._request("GET", "/models")
+        entries = {m.get("id"): m for m in data.get("data", []) if isinstance(m, dict)}
+        if self.model not in entries:
+            raise AdapterMissing(
+                f"The model server at {self.base_url} does not serve {self.model!r}; it serves "
+                f"{sorted(str(k) for k in entries)}. Start it with that adapter "
+                "(`chatops serve model`) or point the bot at the right model name."
+            )
+        parent = entries[self.model].get("parent")
+        self._adapter = self.model if parent and parent != self.model else None
+        return self._adapter
+
+    def _complete(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> tuple[str, int]:
+        body = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": 0.0,
+            "max_tokens": self.max_tokens,
+            "n": 1,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "tool_call", "schema": schema, "strict": True},
+            },
+        }
+        data = self._request("POST", "/chat/completions", body=body)
+        try:
+            content = data["choices"][0]["message"].get("content") or ""
+        except (KeyError, IndexError, TypeError, AttributeError):
+            raise ModelUnavailable(
+                f"{self.base_url} answered without choices; is it an OpenAI-compatible server?"
+            ) from None
+        usage = data.get("usage") or {}
+        tokens = usage.get("completion_tokens") if isinstance(usage, dict) else 0
+        return str(content), int(tokens or 0)
+
+    def _request(self, method: str, path: str, *, body: Any = None) -> dict[str, Any]:
+        url = self.base_url + path
+        try:
+            answer = self._http.request(method, url, json=body)
+        except httpx.ConnectTimeout:
+            raise ModelUnavailable(f"Could not connect to the model server at {url}.") from None
+        except httpx.TimeoutException:
+            raise ModelTimeout(
+                f"The model server at {url} did not answer within {self.timeout_s:g} s."
+            ) from None
+        except httpx.HTTPError as exc:
+            raise ModelUnavailable(
+                f"The model server at {url} is unreachable ({type(exc).__name__}: {exc}). "
+                "Is `chatops serve model` running?"
+            ) from None
+        message = _error_message(answer)
+        if answer.status_code == 404:
+            if "model" in message.lower():
+                raise AdapterMissing(
+                    f"The model server at {self.base_url} does not serve {self.model!r}: {message}"
+                )
+            raise ModelUnavailable(f"{url} is not an OpenAI-compatible endpoint (404).")
+        if answer.status_code >= 500:
+            raise ModelUnavailable(f"The model server failed ({answer.status_code}): {message}")
+        if answer.status_code >= 400:
+            raise PlannerError(
+                f"The model server refused the request ({answer.status_code}): {message}"
+            )
+        try:
+            data = answer.json()
+        except json.JSONDecodeError:
+            raise ModelUnavailable(f"{url} did not answer with JSON.") from None
+        if not isinstance(data, dict):
+            raise ModelUnavailable(f"{url} did not answer with a JSON object.")
+        return data
+
+
+def _error_message(answer: httpx.Response) -> str:
+    """The server's error text (OpenAI's {"error": {"message": ...}} or the raw body)."""
+    if answer.status_code < 400:
+        return ""
+    try:
+        data = answer.json()
+        error = data.get("error", data)
+        return str(error.get("message", error) if isinstance(error, dict) else error)[:500]
+    except (json.JSONDecodeError, AttributeError):
+        return answer.text[:500]

