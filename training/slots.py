@@ -1,0 +1,273 @@
+"""Slot values for templates: what a person writes (surface) and what the call holds (value).
+
+A template's `{slot}` draws one `Filler`: `surface` goes into the sentence, `value` into the
+target call. Sizes, CPUs and numbers have many surfaces for one canonical value ("2 gigs",
+"2GB", "2048Mi" -> "2Gi"), following the spec's memory convention.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Filler:
+    """One drawn slot: the text a person types and the value the call carries."""
+
+    surface: str
+    value: Any
+
+
+NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+TENS_WORDS = {30: "thirty", 40: "forty", 50: "fifty"}
+
+DEPLOYMENTS = (
+    "web api worker checkout payments frontend backend auth billing search cart orders "
+    "inventory notifications gateway user-service payments-api order-worker email-sender "
+    "image-resizer metrics-exporter ledger catalog recommendations chat admin-portal web-v2 "
+    "api-gateway queue-consumer cron-runner reports analytics profile-svc login shipping "
+    "pricing fraud-detector webhooks media-proxy session-store tracker docs-site blog "
+    "mobile-bff graphql ingest etl-runner scheduler thumbnailer invoicing"
+).split()
+NAMESPACES = (
+    "default staging prod dev qa monitoring payments team-a data ml platform sandbox "
+    "production preprod ci backend frontend logging"
+).split()
+USERS = "alice bob priya chen maria omar yuki lars fatima diego sam noor".split()
+CLUSTERS = {
+    "us-central": ("us-central", "us-central", "us-central", "US-central", "us central"),
+    "eu-west": ("eu-west", "eu-west", "eu-west", "EU-west", "eu west"),
+}
+CONTAINERS = "app web sidecar nginx envoy main worker server api proxy".split()
+NODES_FIXED = (
+    "node-1 node-2 node-3 node-4 node-7 node-12 worker-3 worker-5 k8s-node-07 "
+    "ip-10-0-1-23.ec2.internal ip-10-0-3-141.ec2.internal gke-prod-pool-1-a1b2 "
+    "gke-main-pool-2-x9k3 aks-nodepool1-12345678-0 pool-b-node-4"
+).split()
+SERVICE_NAMES = "web api redis postgres checkout-svc frontend auth-svc billing search nginx".split()
+REPOS = "nginx api web worker payments checkout frontend auth billing search cart".split()
+REGISTRIES = (
+    "",
+    "",
+    "ghcr.io/acme/",
+    "docker.io/library/",
+    "registry.example.com/team/",
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com/",
+    "gcr.io/my-project/",
+    "quay.io/acme/",
+)
+TAGS = "1.25 v2.3.1 latest 2024-06-01 sha-3f2a1c9 v1.4.0 3.1.2 v10 stable 1.0.7 v2 rc1".split()
+VERSIONS = {
+    "redis": "7 7.2 6.2 7-alpine 7.4".split(),
+    "postgres": "16 15 14 15.4 16-alpine".split(),
+    "nginx": "1.25 1.27 1.25-alpine stable".split(),
+}
+SERVICE_SURFACES = {
+    "redis": ("redis", "redis", "Redis", "a redis cache", "redis cache"),
+    "postgres": ("postgres", "postgres", "Postgres", "postgresql", "PostgreSQL", "a pg database"),
+    "nginx": ("nginx", "nginx", "NGINX", "an nginx"),
+}
+ENV_PAIRS = (
+    ("LOG_LEVEL", "debug"),
+    ("LOG_LEVEL", "info"),
+    ("FEATURE_X", "true"),
+    ("DB_HOST", "postgres"),
+    ("REDIS_URL", "redis://redis:6379"),
+    ("TIMEOUT", "30"),
+    ("NODE_ENV", "production"),
+    ("RUST_LOG", "info"),
+    ("MAX_WORKERS", "4"),
+    ("CACHE_TTL", "600"),
+    ("REGION", "eu-west-1"),
+    ("DEBUG", "false"),
+    ("PORT", "8080"),
+    ("ENABLE_BETA", "1"),
+)
+GREPS = ("error", "timeout", "panic", "OOM", "connection refused", "500", "WARN", "exception")
+PORTS = (80, 443, 3000, 5000, 8000, 8080, 8443, 9090, 9000, 5432, 6379, 4000)
+
+# memory value -> surfaces a person may type for it
+MEMORY = {
+    "128Mi": ("128Mi", "128MB", "128 megs", "128M", "128mb"),
+    "256Mi": ("256Mi", "256MB", "256 megs", "256mb", "a quarter gig"),
+    "512Mi": ("512Mi", "512MB", "512 megs", "half a gig", "0.5GB", "512mb", "512M"),
+    "768Mi": ("768Mi", "768MB", "768 megs"),
+    "1Gi": ("1Gi", "1GB", "1 gig", "one gig", "1024Mi", "1G", "1gb", "1 GiB"),
+    "1536Mi": ("1536Mi", "1.5GB", "1.5 gigs", "1.5Gi", "1.5G"),
+    "2Gi": ("2Gi", "2GB", "2 gigs", "2048Mi", "two gigs", "2G", "2gb", "2 GiB", "2 GB"),
+    "3Gi": ("3Gi", "3GB", "3 gigs", "3072Mi", "three gigs", "3gb"),
+    "4Gi": ("4Gi", "4GB", "4 gigs", "4096Mi", "four gigs", "4G", "4gb"),
+    "6Gi": ("6Gi", "6GB", "6 gigs", "6gb"),
+    "8Gi": ("8Gi", "8GB", "8 gigs", "8192Mi", "eight gigs", "8gb"),
+    "16Gi": ("16Gi", "16GB", "16 gigs", "16gb"),
+}
+CPU = {
+    "100m": ("100m", "100 millicores", "0.1 cpu", "a tenth of a core"),
+    "250m": ("250m", "250 millicores", "a quarter core", "0.25 cpu", "250m cpu"),
+    "500m": ("500m", "half a core", "0.5 cpu", "500 millicores", "0.5 cores", "half a cpu"),
+    "750m": ("750m", "0.75 cpu", "750 millicores"),
+    "1": ("1", "1 core", "one cpu", "1 cpu", "one core", "1 vCPU", "1000m"),
+    "1500m": ("1500m", "1.5 cores", "1.5 cpu"),
+    "2": ("2", "2 cores", "two cores", "2 cpus", "2 vCPU", "2000m"),
+    "4": ("4", "4 cores", "four cores", "4 cpus"),
+}
+# size-like slot values whose surface must stay a number ("cpu 2" reads oddly as words)
+_NUMERIC_ONLY = ("port", "revision", "percent", "limit", "tail")
+
+
+def number_surface(rng: random.Random, value: int, *, words: float = 0.3) -> str:
+    """Digits, or the number in words ("three") with probability `words` when we have one."""
+    if rng.random() < words:
+        if 0 <= value < len(NUMBER_WORDS):
+            return NUMBER_WORDS[value]
+        if value in TENS_WORDS:
+            return TENS_WORDS[value]
+    return str(value)
+
+
+def _pick(values: Any) -> Callable[[random.Random], Filler]:
+    return lambda rng: (lambda v: Filler(str(v), v))(rng.choice(values))
+
+
+def _number(low: int, high: int, words: float = 0.3, common: tuple[int, ...] = ()):
+    def draw(rng: random.Random) -> Filler:
+        value = rng.choice(common) if common and rng.random() < 0.5 else rng.randint(low, high)
+        return Filler(number_surface(rng, value, words=words), value)
+
+    return draw
+
+
+def _mapping(table: dict[str, tuple[str, ...]]):
+    def draw(rng: random.Random) -> Filler:
+        value = rng.choice(sorted(table))
+        return Filler(rng.choice(table[value]), value)
+
+    return draw
+
+
+def _pod(rng: random.Random) -> Filler:
+    base = rng.choice(DEPLOYMENTS)
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    if rng.random() < 0.2:
+        name = f"{base}-{rng.randint(0, 3)}"
+    else:
+        rs = "".join(rng.choice(alphabet) for _ in range(rng.choice((9, 10))))
+        pod = "".join(rng.choice(alphabet) for _ in range(5))
+        name = f"{base}-{rs}-{pod}"
+    return Filler(name, name)
+
+
+def _node(rng: random.Random) -> Filler:
+    if rng.random() < 0.5:
+        name = f"{rng.choice(('node', 'worker', 'k8s-node', 'pool-a-node'))}-{rng.randint(1, 30)}"
+    else:
+        name = rng.choice(NODES_FIXED)
+    return Filler(name, name)
+
+
+def _image(rng: random.Random) -> Filler:
+    ref = f"{rng.choice(REGISTRIES)}{rng.choice(REPOS)}:{rng.choice(TAGS)}"
+    return Filler(ref, ref)
+
+
+def _cluster(rng: random.Random) -> Filler:
+    value = rng.choice(sorted(CLUSTERS))
+    return Filler(rng.choice(CLUSTERS[value]), value)
+
+
+def _service_kind(rng: random.Random) -> Filler:
+    value = rng.choice(sorted(SERVICE_SURFACES))
+    return Filler(rng.choice(SERVICE_SURFACES[value]), value)
+
+
+def _env(form: str):
+    def draw(rng: random.Random) -> Filler:
+        key, value = rng.choice(ENV_PAIRS)
+        if form == "name":
+            return Filler(key, key)
+        surface = f"{key}={value}" if form == "assign" else f"{key} to {value}"
+        return Filler(surface, (key, value))
+
+    return draw
+
+
+SAMPLERS: dict[str, Callable[[random.Random], Filler]] = {
+    "deployment": _pick(DEPLOYMENTS),
+    "name": _pick(DEPLOYMENTS),
+    "ns": _pick(NAMESPACES),
+    "newns": _pick(("team-b", "feature-x", "load-test", "perf", "demo", "tmp-01", "review-42")),
+    "cluster": _cluster,
+    "pod": _pod,
+    "node": _node,
+    "image": _image,
+    "container": _pick(CONTAINERS),
+    "replicas": _number(1, 20, common=(2, 3, 4, 5, 10)),
+    "replicas0": _number(0, 12, common=(0, 0, 1, 2, 3)),
+    "small": _number(1, 5),
+    "min": _number(1, 5),
+    "max": _number(4, 30, common=(5, 10, 20)),
+    "percent": _number(40, 90, words=0.0, common=(50, 60, 70, 75, 80)),
+    "revision": _number(1, 12, words=0.2),
+    "limit": _number(5, 50, words=0.1, common=(5, 10, 20, 50)),
+    "tail": _number(10, 500, words=0.0, common=(20, 50, 100, 200, 500)),
+    "port": _pick(PORTS),
+    "port2": _pick(PORTS),
+    "memory": _mapping(MEMORY),
+    "memory2": _mapping(MEMORY),
+    "cpu": _mapping(CPU),
+    "cpu2": _mapping(CPU),
+    "version": lambda rng: _pick(VERSIONS[rng.choice(sorted(VERSIONS))])(rng),
+    "service_kind": _service_kind,
+    "service": _pick(SERVICE_NAMES),
+    "env": _env("assign"),
+    "env2": _env("assign"),
+    "envto": _env("to"),
+    "envname": _env("name"),
+    "envname2": _env("name"),
+    "grep": _pick(GREPS),
+    "user": _pick(USERS),
+}
+# Slot pairs that must keep an order (min <= max, request <= limit): swapped when drawn wrong.
+ORDERED_PAIRS = (("min", "max"), ("memory", "memory2"), ("cpu", "cpu2"))
+SLOT_RE = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+def slot_kind(slot: str) -> str:
+    """The sampler a slot name uses: `deployment_2` draws like `deployment`."""
+    return re.sub(r"_\d+$", "", slot)
+
+
+def draw_slots(rng: random.Random, slots: list[str]) -> dict[str, Filler]:
+    """One filler per slot name; slots of one kind get distinct values where possible."""
+    drawn: dict[str, Filler] = {}
+    for slot in slots:
+        kind = slot_kind(slot)
+        if kind not in SAMPLERS:
+            raise KeyError(f"unknown slot {{{slot}}}")
+        for _ in range(10):
+            filler = SAMPLERS[kind](rng)
+            if all(_key(filler) != _key(f) for f in drawn.values()):
+                break
+        drawn[slot] = filler
+    for low, high in ORDERED_PAIRS:
+        if low in drawn and high in drawn and _order(drawn[low]) > _order(drawn[high]):
+            drawn[low], drawn[high] = drawn[high], drawn[low]
+    return drawn
+
+
+def _key(filler: Filler) -> Any:
+    return filler.value[0] if isinstance(filler.value, tuple) else filler.value
+
+
+def _order(filler: Filler) -> float:
+    from tools.validation import parse_quantity
+
+    value = filler.value
+    return float(value) if isinstance(value, int) else float(parse_quantity(value))
