@@ -60,7 +60,9 @@ class SlackWebApi:
         return f"http://{host}:{port}/api/"
 
     def start(self) -> SlackWebApi:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 

@@ -1,0 +1,1 @@
+"""Slack front-end (slack-bolt): payloads -> ChatRequest, ChatReply -> Block Kit messages."""
