@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from bot.identity import IdentitySettings
 from bot.yaml_lines import ConfigError, LineIndex, describe_validation, load_yaml
 from tools.settings import ALIAS_PATTERN, ClusterSettings, ToolSettings
 
@@ -128,6 +129,8 @@ class Settings(_Strict):
     """Namespace used when neither the request nor the channel names one."""
     channels: dict[str, ChannelDefaults] = Field(default_factory=dict)
     """Channel id -> default cluster and namespace for requests from that channel."""
+    identities: IdentitySettings = Field(default_factory=IdentitySettings)
+    """Policy user name -> that person's Slack, Teams and local ids."""
     approvals: ApprovalSettings = Field(default_factory=ApprovalSettings)
     """Approval request lifetime."""
     slack: SlackSettings = Field(default_factory=SlackSettings)

@@ -1,0 +1,56 @@
+"""Building the engine from settings: planner, tools, policy, store, identities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine import Engine
+from bot.identity import Identities
+from bot.policy import load_policy
+from bot.settings import Settings
+from bot.store import open_store
+from bot.yaml_lines import ConfigError
+from llm.client import Planner
+from tools.context import ToolContext
+from tools.registry import ToolRegistry
+
+
+def build_planner(settings: Settings, *, registry: ToolRegistry) -> Planner:
+    """The planner the settings name: the served model or the keyword baseline."""
+    if settings.model.planner == "keyword":
+        from llm.baseline import KeywordPlanner
+
+        return KeywordPlanner(registry=registry)
+    if not settings.model.base_url:
+        raise ConfigError(
+            "model.base_url is not set: start the model (`chatops serve model`) and set "
+            "CHATOPS_MODEL__BASE_URL, use `chatops demo`, or choose the keyword planner "
+            "(CHATOPS_MODEL__PLANNER=keyword)."
+        )
+    from llm.client import ToolCallClient
+
+    return ToolCallClient(
+        base_url=settings.model.base_url,
+        model=settings.model.name,
+        registry=registry,
+        timeout_s=settings.model.timeout_s,
+    )
+
+
+def build_engine(
+    settings: Settings, *, planner: Planner | None = None, **engine_args: Any
+) -> Engine:
+    """An Engine wired from settings. `planner` overrides the one the settings name;
+    `engine_args` (e.g. `clock`) are passed to Engine."""
+    registry = ToolRegistry()
+    policy = load_policy(settings.policy_file, tool_names=registry.names(include_non_actions=False))
+    return Engine(
+        settings=settings,
+        planner=planner or build_planner(settings, registry=registry),
+        registry=registry,
+        tool_context=ToolContext(settings=settings.tools),
+        policy=policy,
+        store=open_store(settings.database_url),
+        identities=Identities(settings.identities),
+        **engine_args,
+    )
