@@ -28,7 +28,7 @@ WAIT = {"Delay": 2, "MaxAttempts": 60}
 def mask_value(value: str) -> str:
     """An env value as shown in chat: never the value, a short fingerprint to spot changes."""
     digest = hashlib.sha256(value.encode()).hexdigest()[:8]
-    return f"<hidden, {len(value)} chars, #{digest}>"
+    return f"hidden ({len(value)} chars, sha256 {digest})"
 
 
 def view_function(config: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -126,9 +126,8 @@ class LambdaTool(Tool):
         return Target(kind="aws", scope=account.alias, namespace=account.settings.region)
 
     def risk(self, args: StrictArgs, ctx: ToolContext) -> Risk:
-        if self.raise_in_production and self.account(args, ctx).settings.production:
-            return Risk.DESTRUCTIVE
-        return self.base_risk
+        production = self.account(args, ctx).settings.production  # unknown alias: raises
+        return Risk.DESTRUCTIVE if self.raise_in_production and production else self.base_risk
 
 
 class LambdaReadTool(LambdaTool):
