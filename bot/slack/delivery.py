@@ -2,7 +2,7 @@
 
 Runs on a worker thread. Replies go into the request's thread (chat.postMessage);
 a decision updates the approval message in place (chat.update); a click that changed
-nothing (refused, expired, unknown) is answered only to the clicker (chat.postEphemeral).
+nothing (refused, unknown approval) is answered only to the clicker (chat.postEphemeral).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.approval_display import FAILED_TEXT, changed_nothing
 from bot.chat import ChatReply, ChatRequest, ReplyKind
 from bot.slack.render import render_decision, render_refusal, render_reply
 
@@ -21,9 +22,6 @@ if TYPE_CHECKING:
     from bot.engine import Engine
 
 PLATFORM = "slack"
-FAILED_TEXT = "Sorry, that request failed inside the bot; nothing was changed by this message."
-UNCHANGED = (ReplyKind.REFUSAL, ReplyKind.ERROR)
-"""Reply kinds that mean a click changed nothing: the clicker alone is told why."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +78,7 @@ class SlackDelivery:
             self.logger.exception("engine failed deciding approval %s", click.approval_id)
             replies = [ChatReply(kind=ReplyKind.ERROR, text=FAILED_TEXT)]
         try:
-            if not replies or all(reply.kind in UNCHANGED for reply in replies):
+            if changed_nothing(replies):
                 self.client.chat_postEphemeral(
                     channel=click.channel_id,
                     user=click.user_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.approval_display import is_pending
 from bot.chat import ChatReply, ReplyKind
 
 APPROVE_ACTION = "chatops_approve"
@@ -111,12 +112,12 @@ def render_decision(
     """The approval message rebuilt with the decision and result (for chat.update).
 
     Earlier decision notes are kept (two-approver flows). The buttons stay only while a
-    reply says the approval is still pending (an APPROVAL reply for the same id).
+    reply says the approval is still pending (`is_pending`).
     """
     kept = [block for block in message_blocks if block.get("block_id") != ACTIONS_BLOCK]
     decided = [b for b in kept if str(b.get("block_id", "")).startswith(DECISION_BLOCK_PREFIX)]
     earlier = sum(b.get("type") == "section" for b in decided)
-    pending = any(r.kind is ReplyKind.APPROVAL and r.approval_id == approval_id for r in replies)
+    pending = any(is_pending(r, approval_id) for r in replies)
     notes = [_BADGES[r.kind] + to_mrkdwn(r.text) for r in replies if r.text.strip()]
     blocks = list(kept)
     if not decided:
