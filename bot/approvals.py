@@ -17,7 +17,7 @@ from bot.calls import PreparedCall, StaleApproval, revalidate
 from bot.chat import ChatReply, ReplyKind
 from bot.live import LiveValues
 from bot.policy import Decision, Policy
-from bot.redaction import redact
+from bot.redaction import redact, redact_text
 from bot.replies import NOTHING_DONE, approval_text, plan_text, result_text, status_text
 from bot.store import ApprovalRecord, ApprovalStatus, Store
 from tools.base import Plan, ToolError
@@ -94,6 +94,7 @@ class ApprovalFlow:
             "requester": who.user,
             "expires_at": record.expires_at.isoformat(),
             "dry_run": plan_text(plan),
+            "diff": redact_text(plan.diff),
         }
         return ChatReply(
             kind=ReplyKind.APPROVAL,

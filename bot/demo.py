@@ -69,7 +69,7 @@ def run_demo(options: DemoOptions, *, console: Console) -> None:
         console.print(
             Text(
                 "Users in the default policy: alice, erin (developers), "
-                "bob, carol (operators, approvers), dave (viewer)."
+                "bob, carol, frank (operators, approvers), dave (viewer)."
             )
         )
         chat = LocalChat(
