@@ -1,0 +1,176 @@
+"""`chatops eval`: run a suite against a planner; `chatops eval compare`: the release gate."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+DEFAULT_OUT = Path("evals/results")
+
+
+def load_factory(spec: str) -> Any:
+    """`module:attribute` -> the attribute (a plug-in seam for the engine wiring)."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise typer.BadParameter(f"{spec!r}: expected module:attribute")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise typer.BadParameter(f"{spec!r}: {exc}") from None
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:80] or "model"
+
+
+def run_suite(
+    *,
+    suite: str,
+    model: str,
+    out: Path,
+    served_name: str | None = None,
+    base: bool = False,
+    limit: int | None = None,
+    concurrency: int = 1,
+    judge_spec: str | None = None,
+    assistant_spec: str | None = None,
+    progress: bool = True,
+    command: str | None = None,
+) -> tuple[Path, Path, dict[str, Any]]:
+    """Run one suite; write `<suite>-<model>.json` and `.html` under `out`."""
+    from tqdm import tqdm
+
+    from evals.judging import build_risk_judge
+    from evals.metrics import compute_metrics
+    from evals.planners import open_planner
+    from evals.report import build_result, write_report, write_result
+    from evals.runner import run_cases
+    from evals.suites import load_suite
+    from tools.registry import ToolRegistry
+
+    registry = ToolRegistry()
+    judge = load_factory(judge_spec)(registry) if judge_spec else build_risk_judge(registry)
+    command = command or "chatops " + shlex.join(sys.argv[1:])
+    if suite == "scenarios":
+        from evals.scenario_run import run_scenario_suite
+
+        return run_scenario_suite(
+            model=model, out=out, assistant_spec=assistant_spec, limit=limit,
+            progress=progress, command=command, served_name=served_name, base=base,
+        )  # fmt: skip
+    cases = load_suite(suite, judge=judge, registry=registry)[: limit or None]
+    with open_planner(model, registry=registry, served_name=served_name, base=base) as opened:
+        planner, description = opened
+        with tqdm(
+            total=len(cases), desc=f"{suite} / {description['name']}", disable=not progress
+        ) as bar:
+            records = run_cases(
+                cases,
+                planner,
+                registry=registry,
+                judge=judge,
+                concurrency=concurrency,
+                on_done=lambda _record: bar.update(1),
+            )
+    suite_name = Path(suite).stem if Path(suite).exists() else suite
+    result = build_result(
+        suite=suite_name,
+        model=description,
+        metrics=compute_metrics(records),
+        records=records,
+        command=command,
+    )
+    stem = f"{slug(suite_name)}-{slug(description['name'])}"
+    json_path = write_result(result, out / f"{stem}.json")
+    html_path = write_report(result, out / f"{stem}.html")
+    return json_path, html_path, result
+
+
+def print_summary(result: dict[str, Any]) -> None:
+    metrics = result["metrics"]
+    for name in (
+        "tool_accuracy",
+        "exact_accuracy",
+        "schema_validity",
+        "non_action_recall",
+        "policy_agreement",
+    ):
+        m = metrics[name]
+        value = "-" if m["value"] is None else f"{100 * m['value']:.1f}%"
+        low, high = 100 * m["ci"][0], 100 * m["ci"][1]
+        typer.echo(f"{name:20} {value:>7}  ({m['k']}/{m['n']}, 95% CI {low:.1f}-{high:.1f}%)")
+    p50 = metrics.get("latency_s", {}).get("p50")
+    if p50:
+        typer.echo(f"{'latency p50':20} {1000 * p50['value']:.1f} ms")
+
+
+def register(app: typer.Typer, *, serve: typer.Typer) -> None:
+    """Add `chatops eval` (run a suite) and `chatops eval compare` (the gate)."""
+    eval_app = typer.Typer(
+        help="Evaluate a planner on a suite; compare two results (release gate)."
+    )
+    app.add_typer(eval_app, name="eval")
+
+    @eval_app.callback(invoke_without_command=True)
+    def evaluate(
+        ctx: typer.Context,
+        suite: str = typer.Option(None, help="handwritten | easy | synthetic | scenarios | PATH."),
+        model: str = typer.Option(
+            None, help="keyword | http(s)://HOST:PORT/v1 | artifact folder or name."
+        ),
+        out: Path = typer.Option(DEFAULT_OUT, help="Folder for the JSON result and HTML report."),
+        served_name: str = typer.Option(
+            None, help="Model/adapter name on the server (URL models)."
+        ),
+        base: bool = typer.Option(False, help="With an artifact: serve the bare base, no adapter."),
+        limit: int = typer.Option(None, help="Only the first N cases (smoke runs)."),
+        concurrency: int = typer.Option(1, help="Parallel requests (latency is per request)."),
+        judge: str = typer.Option(None, help="module:factory(registry) -> PolicyJudge."),
+        assistant: str = typer.Option(None, help="Scenarios: module:factory(env) -> Assistant."),
+        progress: bool = typer.Option(True, help="Show a progress bar."),
+    ) -> None:
+        """Run SUITE against MODEL; writes a JSON result and an HTML report."""
+        if ctx.invoked_subcommand is not None:
+            return
+        if not suite or not model:
+            raise typer.BadParameter("both --suite and --model are needed (see --help)")
+        json_path, html_path, result = run_suite(
+            suite=suite, model=model, out=out, served_name=served_name, base=base, limit=limit,
+            concurrency=concurrency, judge_spec=judge, assistant_spec=assistant, progress=progress,
+        )  # fmt: skip
+        print_summary(result)
+        typer.echo(f"wrote {json_path} and {html_path}")
+
+    @eval_app.command("compare")
+    def compare(
+        a: Path = typer.Argument(..., help="Reference result (e.g. the released adapter)."),
+        b: Path = typer.Argument(..., help="Candidate result on the same suite."),
+        alpha: float = typer.Option(0.05, help="Significance level of the one-sided tests."),
+        min_drop: float = typer.Option(
+            0.0, help="Ignore drops smaller than this (0.02 = 2 points)."
+        ),
+    ) -> None:
+        """Differences per metric and per tool; exit 1 when B is worse than A beyond noise."""
+        from evals.compare import compare_results, format_comparison
+        from evals.report import read_result
+
+        try:
+            result_a, result_b = read_result(a), read_result(b)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+        if result_a.get("suite") != result_b.get("suite"):
+            typer.echo(
+                f"warning: different suites ({result_a.get('suite')} vs {result_b.get('suite')})",
+                err=True,
+            )
+        comparison = compare_results(result_a, result_b, alpha=alpha, min_drop=min_drop)
+        typer.echo(format_comparison(comparison, name_a=str(a), name_b=str(b)))
+        if not comparison["passed"]:
+            raise typer.Exit(1)

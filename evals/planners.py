@@ -1,0 +1,99 @@
+"""The planner an eval runs against, from the `--model` option.
+
+- `keyword`: the keyword/regex baseline (llm.baseline.KeywordPlanner);
+- `http://HOST:PORT/v1` (any OpenAI-compatible server: our vLLM, a GPU vLLM, another
+  provider): `--served-name` picks the model or adapter, else the server's first adapter
+  (or its first model);
+- a model artifact folder (artifacts/models/NAME) or just NAME: a local vLLM server is
+  started for the run (with its LoRA adapter, or the bare base with `base=True`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ARTIFACTS_ROOT = Path("artifacts/models")
+
+
+def pick_served_model(base_url: str, *, timeout_s: float = 10.0) -> str:
+    """The first LoRA adapter the server lists (entries with a parent), else its first model."""
+    try:
+        response = httpx.get(base_url.rstrip("/") + "/models", timeout=timeout_s)
+        response.raise_for_status()
+        entries = response.json().get("data", [])
+    except (httpx.HTTPError, ValueError) as exc:
+        raise RuntimeError(f"cannot list models at {base_url}: {exc}") from None
+    if not entries:
+        raise RuntimeError(f"the server at {base_url} lists no models")
+    adapters = [e["id"] for e in entries if e.get("parent")]
+    return adapters[0] if adapters else entries[0]["id"]
+
+
+def resolve_artifact(spec: str) -> Path | None:
+    """The artifact folder a `--model` value names, or None when it names none."""
+    for candidate in (Path(spec), ARTIFACTS_ROOT / spec):
+        if (candidate / "artifact.json").exists():
+            return candidate
+    return None
+
+
+@contextlib.contextmanager
+def open_planner(
+    spec: str,
+    *,
+    registry: Any,
+    served_name: str | None = None,
+    base: bool = False,
+    timeout_s: float = 60.0,
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Yield (planner, model description); starts and stops a local server when needed."""
+    if spec == "keyword":
+        from llm.baseline import KeywordPlanner
+
+        yield KeywordPlanner(registry=registry), {"name": "keyword-baseline", "kind": "keyword"}
+        return
+    from llm.client import ToolCallClient
+
+    if spec.startswith(("http://", "https://")):
+        name = served_name or pick_served_model(spec)
+        with ToolCallClient(
+            base_url=spec, model=name, registry=registry, timeout_s=timeout_s
+        ) as client:
+            yield client, {"name": name, "kind": "server", "url": spec}
+        return
+    artifact_dir = resolve_artifact(spec)
+    if artifact_dir is None:
+        raise ValueError(
+            f"--model {spec!r}: not 'keyword', not an http(s) URL and not a model artifact "
+            f"folder (looked in {spec} and {ARTIFACTS_ROOT / spec})"
+        )
+    from llm.server import VllmServer
+
+    with VllmServer(artifact_dir, port=0, with_adapter=not base, registry=registry) as server:
+        with ToolCallClient(
+            base_url=server.base_url,
+            model=server.model_name,
+            registry=registry,
+            timeout_s=timeout_s,
+        ) as client:
+            description = {
+                "name": f"{artifact_dir.name}/{'base' if base else 'adapter'}",
+                "kind": "base" if base else "adapter",
+                "artifact": str(artifact_dir),
+                "served_as": server.model_name,
+                "artifact_meta": _artifact_meta(artifact_dir),
+            }
+            yield client, description
+
+
+def _artifact_meta(folder: Path) -> dict[str, Any]:
+    import json
+
+    meta = json.loads((folder / "artifact.json").read_text(encoding="utf-8"))
+    keep = ("name", "base_model", "family", "tool_schema_hash", "data_hash", "created", "metrics")
+    return {k: meta.get(k) for k in keep}
