@@ -119,11 +119,13 @@ class FaultServer:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def aws_error(self, status: int, code: str, message: str, **extra: Any) -> None:
+    def aws_error(
+        self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+    ) -> None:
         """Answer like the Lambda REST-JSON API: error type header plus JSON body."""
         self.status = status
-        self.headers = {"x-amzn-ErrorType": code}
-        self.body = {"Type": "User", "message": message, **extra}
+        self.headers = {"x-amzn-ErrorType": code, **(headers or {})}
+        self.body = {"Type": "User", "message": message}
 
     def gcp_error(self, status: int, grpc_status: str, message: str) -> None:
         """Answer like a Google REST API: the JSON error envelope."""
