@@ -73,10 +73,15 @@ class BotConnector:
     def issue_token(self, *, app_id: str, service_url: str, key: Any = None, **claims: Any) -> str:
         """A channel token as Bot Framework signs it (override claims to make bad ones)."""
         now = int(time.time())
-        payload = {"iss": ISSUER, "aud": app_id, "serviceurl": service_url,
-                   "nbf": now - 10, "exp": now + 600, **claims}
-        return jwt.encode(payload, key or self.key, algorithm="RS256",
-                          headers={"kid": self.kid})
+        payload = {
+            "iss": ISSUER,
+            "aud": app_id,
+            "serviceurl": service_url,
+            "nbf": now - 10,
+            "exp": now + 600,
+            **claims,
+        }
+        return jwt.encode(payload, key or self.key, algorithm="RS256", headers={"kid": self.kid})
 
     def calls_of(self, kind: str) -> list[ConnectorCall]:
         with self._changed:
@@ -134,8 +139,13 @@ class BotConnector:
         return await self._record(request, "update")
 
     async def _openid(self, request: web.Request) -> web.Response:
-        return web.json_response({"issuer": ISSUER, "jwks_uri": f"{self.url}/v1/keys",
-                                  "id_token_signing_alg_values_supported": ["RS256"]})
+        return web.json_response(
+            {
+                "issuer": ISSUER,
+                "jwks_uri": f"{self.url}/v1/keys",
+                "id_token_signing_alg_values_supported": ["RS256"],
+            }
+        )
 
     async def _keys(self, request: web.Request) -> web.Response:
         jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))

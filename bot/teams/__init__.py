@@ -1,0 +1,1 @@
+"""Microsoft Teams front-end (Bot Framework): activities -> ChatRequest, replies -> cards."""
