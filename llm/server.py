@@ -156,7 +156,10 @@ class VllmServer:
             json.dumps(STRUCTURED_OUTPUTS_CONFIG, separators=(",", ":")),
         ]
         if not gpu:
-            cmd += ["--gpu-memory-utilization", "0.3"]
+            # On the CPU the memory share is of RAM; "uni" runs the model in the engine
+            # process instead of one more worker process (one less vLLM import at startup,
+            # about 0.5 GiB less RSS).
+            cmd += ["--gpu-memory-utilization", "0.3", "--distributed-executor-backend", "uni"]
         if self.with_adapter:
             assert self.artifact.adapter_dir is not None and self.artifact.lora_rank is not None
             cmd += [
