@@ -38,8 +38,10 @@ def plot_per_tool(per_tool: dict[str, dict[str, Any]]) -> str:
     fig, ax = _figure(8, max(2.5, 0.28 * len(tools) + 1))
     for offset, key, label in ((-0.2, "tool_accuracy", "tool"), (0.2, "exact_accuracy", "exact")):
         values = [per_tool[t][key]["value"] or 0.0 for t in tools]
-        lows = [v - per_tool[t][key]["ci"][0] for v, t in zip(values, tools, strict=True)]
-        highs = [per_tool[t][key]["ci"][1] - v for v, t in zip(values, tools, strict=True)]
+        lows = [max(0.0, v - per_tool[t][key]["ci"][0]) for v, t in zip(values, tools, strict=True)]
+        highs = [
+            max(0.0, per_tool[t][key]["ci"][1] - v) for v, t in zip(values, tools, strict=True)
+        ]
         ax.barh(
             [i + offset for i in range(len(tools))],
             values,
