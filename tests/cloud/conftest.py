@@ -160,12 +160,13 @@ def gcp_settings(drongo_url) -> ToolSettings:
 def gcp_ctx(gcp_settings) -> ToolContext:
     """Context whose Functions clients use anonymous credentials (tests only)."""
     from google.auth.credentials import AnonymousCredentials
-    from tools.gcp.gcf_api import build_functions_client, functions_client_key
+
+    from tools.gcp.gcf_api import FUNCTIONS_CLIENT, build_functions_client
 
     ctx = ToolContext(settings=gcp_settings)
     for alias, project in gcp_settings.gcp_projects.items():
         client = build_functions_client(project, credentials=AnonymousCredentials())
-        ctx.client(functions_client_key(), alias, lambda client=client: client)
+        ctx.client(FUNCTIONS_CLIENT, alias, lambda client=client: client)
     return ctx
 
 
