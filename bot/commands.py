@@ -44,7 +44,7 @@ def _settings(config: Path | None) -> Settings:
     try:
         return load_settings(config)
     except ConfigError as exc:
-        Console(stderr=True).print(f"[red]Settings error:[/red] {exc}", markup=True)
+        typer.echo(f"Settings error: {exc}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -71,7 +71,7 @@ def demo(
     try:
         run_demo(options, console=console)
     except (DemoError, ConfigError) as exc:
-        console.print(f"[red]Cannot start the demo:[/red] {exc}", markup=True)
+        typer.echo(f"Cannot start the demo: {exc}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -97,7 +97,7 @@ def plan(
             ChatRequest(platform="local", user_id=user, channel_id=channel, text=text)
         )
     except (ConfigError, PlannerError) as exc:
-        Console(stderr=True).print(f"[red]{type(exc).__name__}:[/red] {exc}", markup=True)
+        typer.echo(f"{type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(1) from None
     _print_preview(preview, as_json=as_json)
 
