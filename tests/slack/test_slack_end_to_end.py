@@ -1,0 +1,126 @@
+"""End to end over Slack: the real bolt app, the real engine, the sandbox cluster, SQLite.
+
+A request in a channel, a retried delivery, clicks by someone not allowed and by the
+requester, the approval by another user, the cluster changed once, the approval message
+updated, the audit complete.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from fakes import slack_requests as sr
+from fakes.real_engine import chatops_settings, read_deployment, sandbox_tools
+from fakes.slack_requests import SlackSender
+from fakes.slack_web_api import SlackWebApi
+from slack_support import SIGNING_SECRET, slack_settings
+
+from bot.assembly import build_engine
+from bot.slack.app import build_slack_bot
+from bot.slack.render import ACTIONS_BLOCK, APPROVE_ACTION
+from bot.slack.serving import SlackHttpServer
+
+SLOW = 90.0  # seconds; the first request imports and warms the whole stack (slow on 2 shared cores)
+
+
+@pytest.fixture(scope="module")
+def cluster_tools(tmp_path_factory):
+    from tools.k8s.sandbox import SandboxServer
+
+    with SandboxServer(seed="demo", pod_ready_delay_s=0.05) as sandbox:
+        yield sandbox_tools(sandbox, tmp_path_factory.mktemp("slack-e2e"))
+
+
+@pytest.fixture()
+def world(cluster_tools, tmp_path):
+    """(Web API emulator, signed sender, engine) around the bot served on a real port."""
+    settings = chatops_settings(tools=cluster_tools, database_url=f"sqlite:///{tmp_path}/db")
+    engine = build_engine(settings)
+    with SlackWebApi() as api:
+        bot = build_slack_bot(engine=engine, settings=slack_settings(api))
+        with SlackHttpServer(bot.app) as server:
+            sender = SlackSender(url=server.url, signing_secret=SIGNING_SECRET)
+            yield api, sender, engine
+            sender.close()
+        bot.close()
+    engine.store.close()
+
+
+def _click(api, sender, message, *, user):
+    """`user` presses Approve on `message` as their Slack client shows it."""
+    response = sender.send_action(
+        sr.button_click(user=user, message=message, channel="C0OPS", action_id=APPROVE_ACTION)
+    )
+    assert response.status == 200 and response.elapsed_s < 1.0
+
+
+def test_request_approve_execute_once_over_slack(world, cluster_tools):
+    api, sender, engine = world
+    text = "<@UBOT> deploy a redis with 2 GB to staging"
+    envelope = sr.event_callback(sr.app_mention(user="U0ALICE", channel="C0OPS", text=text))
+    first = sender.send_event(envelope)
+    retry = sender.send_event(envelope, retry_num=1)  # Slack retries when it thinks we were slow
+    assert first.status == retry.status == 200
+    assert max(first.elapsed_s, retry.elapsed_s) < 1.0
+    [post] = api.wait_for("chat.postMessage", timeout=SLOW)
+    thread_ts = envelope["event"]["ts"]
+    assert post.args["thread_ts"] == thread_ts
+    message = copy.deepcopy(next(m for m in api.workspace.messages.values() if m["blocks"]))
+    [actions] = [b for b in message["blocks"] if b.get("block_id") == ACTIONS_BLOCK]
+    approval_id = actions["elements"][0]["value"]
+    assert read_deployment(cluster_tools, "redis", "staging") is None  # dry run only
+
+    _click(api, sender, {**message, "thread_ts": thread_ts}, user="U0MALLORY")
+    _click(api, sender, {**message, "thread_ts": thread_ts}, user="U0ALICE")
+    refusals = api.wait_for("chat.postEphemeral", count=2, timeout=SLOW)
+    assert [r.args["user"] for r in refusals] == ["U0MALLORY", "U0ALICE"]
+    assert "not an approver" in refusals[0].args["text"]
+    assert "another approver" in refusals[1].args["text"]
+    assert api.calls_to("chat.update") == []
+    assert read_deployment(cluster_tools, "redis", "staging") is None
+
+    _click(api, sender, message, user="U0BOB")
+    [update] = api.wait_for("chat.update", timeout=SLOW)
+    assert update.args["ts"] == message["ts"]
+    assert "Done" in update.args["text"] and "bob" in update.args["text"]
+    shown = api.workspace.messages[("C0OPS", message["ts"])]["blocks"]
+    assert not [b for b in shown if b.get("block_id") == ACTIONS_BLOCK]
+    created = read_deployment(cluster_tools, "redis", "staging")
+    limits = created.spec.template.spec.containers[0].resources.limits
+    assert limits["memory"] in ("2Gi", "2048Mi")
+
+    _click(api, sender, message, user="U0BOB")  # a second click from a stale view acts once
+    api.wait_for("chat.update", count=2, timeout=SLOW)
+    assert read_deployment(cluster_tools, "redis", "staging").metadata.generation == 1
+    assert len(api.calls_to("chat.postMessage")) == 1  # the retried event posted nothing
+
+    records = engine.store.audit.query(approval_id=approval_id)
+    assert [r.event for r in records] == [
+        "approval_requested",
+        "approval_refused",
+        "approval_refused",
+        "approved",
+        "executed",
+    ]
+    asked, executed = records[0], records[-1]
+    assert (asked.platform, asked.user_id, asked.channel_id) == ("slack", "alice", "C0OPS")
+    assert asked.text == "deploy a redis with 2 GB to staging"
+    assert asked.call["tool"] == "deploy_service" and asked.dry_run
+    assert executed.approvers == ["slack:bob"] and executed.result
+    assert [r.user_id for r in records[1:3]] == ["U0MALLORY", "alice"]
+
+
+def test_help_and_a_read_answer_in_thread(world):
+    api, sender, _ = world
+    sender.send_command(sr.slash_command(user="U0ALICE", channel="C0OPS", text="help"))
+    root, answer = api.wait_for("chat.postMessage", count=2, timeout=SLOW)
+    root_ts = next(
+        ts for (channel, ts), m in api.workspace.messages.items() if "asked" in m["text"]
+    )
+    assert answer.args["thread_ts"] == root_ts
+    assert "deploy" in answer.args["text"].lower()
+    dm = sr.direct_message(user="U0BOB", channel="D0BOB", text="list deployments in staging")
+    sender.send_event(sr.event_callback(dm))
+    reads = api.wait_for("chat.postMessage", count=3, timeout=SLOW)
+    assert "web" in reads[-1].args["text"] and reads[-1].args["thread_ts"] == dm["ts"]
