@@ -17,8 +17,8 @@ from bot.calls import PreparedCall, StaleApproval, revalidate
 from bot.chat import ChatReply, ReplyKind
 from bot.live import LiveValues
 from bot.policy import Decision, Policy
-from bot.redaction import redact, redact_text
-from bot.replies import NOTHING_DONE, approval_text, plan_text, result_text, status_text
+from bot.redaction import redact
+from bot.replies import NOTHING_DONE, approval_reply, result_text, status_text
 from bot.store import ApprovalRecord, ApprovalStatus, Store
 from tools.base import Plan, ToolError
 from tools.context import ToolContext
@@ -77,32 +77,7 @@ class ApprovalFlow:
             created_at=now,
             expires_at=now + self.ttl,
         )
-        text = approval_text(
-            prepared,
-            plan,
-            requester=who.user,
-            required=record.required,
-            approval_id=record.id,
-            expires_at=record.expires_at,
-        )
-        data = {
-            "call": redact(record.call),
-            "digest": record.digest,
-            "risk": record.risk,
-            "target": record.target,
-            "required": record.required,
-            "requester": who.user,
-            "expires_at": record.expires_at.isoformat(),
-            "dry_run": plan_text(plan),
-            "diff": redact_text(plan.diff),
-        }
-        return ChatReply(
-            kind=ReplyKind.APPROVAL,
-            text=text,
-            thread_id=who.thread_id,
-            approval_id=record.id,
-            data=data,
-        )
+        return approval_reply(record, prepared, plan)
 
     def decide(
         self, approval_id: str, *, platform: str, user: str, approve: bool

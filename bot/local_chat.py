@@ -94,7 +94,9 @@ class LocalChat:
             return False
         if command == "as":
             self._switch_user(argument)
-        elif command in ("approve", "reject") and argument:
+        elif command in ("approve", "reject") and not argument:
+            self.console.print(Text(f"Usage: /{command} ID (see /pending)", style="red"))
+        elif command in ("approve", "reject"):
             replies = self.engine.decide(
                 argument, platform=PLATFORM, user_id=self.user, approve=command == "approve"
             )

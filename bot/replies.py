@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.calls import PreparedCall, place_of
+from bot.chat import ChatReply, ReplyKind
 from bot.redaction import redact, redact_text
 from bot.store import ApprovalRecord, ApprovalStatus
 from llm.errors import AdapterMissing, ModelTimeout, ModelUnavailable, PlannerError, UnusableOutput
@@ -67,6 +68,36 @@ def approval_text(
         f"Dry run: {plan_text(plan)}\n"
         f"Needs {required} approval(s) from an approver other than {requester}; "
         f"expires {expires_at:%Y-%m-%d %H:%M} UTC."
+    )
+
+
+def approval_reply(record: ApprovalRecord, prepared: PreparedCall, plan: Plan) -> ChatReply:
+    """The approval request: exact call, dry run, who may decide, expiry; data for buttons."""
+    text = approval_text(
+        prepared,
+        plan,
+        requester=record.requester,
+        required=record.required,
+        approval_id=record.id,
+        expires_at=record.expires_at,
+    )
+    data = {
+        "call": redact(record.call),
+        "digest": record.digest,
+        "risk": record.risk,
+        "target": record.target,
+        "required": record.required,
+        "requester": record.requester,
+        "expires_at": record.expires_at.isoformat(),
+        "dry_run": plan_text(plan),
+        "diff": redact_text(plan.diff),
+    }
+    return ChatReply(
+        kind=ReplyKind.APPROVAL,
+        text=text,
+        thread_id=record.thread_id,
+        approval_id=record.id,
+        data=data,
     )
 
 

@@ -100,6 +100,9 @@ def test_audit_lists_and_filters(config):
     assert [r["request_id"] for r in recent] == ["r1"]
     table = run("audit", "--limit", "1", "--config", str(config)).output
     assert "approval_requested" in table and "list_pods" not in table
+
+
+def test_audit_rejects_a_bad_since(config):
     bad = CliRunner().invoke(
         build_app(), ["audit", "--since", "yesterday", "--config", str(config)]
     )
