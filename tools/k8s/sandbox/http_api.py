@@ -58,6 +58,7 @@ class KubernetesHandler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         split = urlsplit(self.path)
         query = {key: values[-1] for key, values in parse_qs(split.query).items()}
+        self._query, self._warnings = query, []
         try:
             body = self._read_body()
             route = parse_path(split.path)
@@ -69,7 +70,9 @@ class KubernetesHandler(BaseHTTPRequestHandler):
                 return
             with self.sandbox.store.lock:
                 self.sandbox.controllers.reconcile()
+                self.sandbox.cluster.begin_request(field_validation=query.get("fieldValidation"))
                 code, payload = self._dispatch(method, route, query, body)
+                self._warnings = list(self.sandbox.cluster.warnings)
         except ApiError as exc:
             self._send_json(exc.code, exc.to_status())
             return
@@ -101,6 +104,9 @@ class KubernetesHandler(BaseHTTPRequestHandler):
 
     def _send(self, code: int, data: bytes, content_type: str) -> None:
         self.send_response(code)
+        for warning in getattr(self, "_warnings", []):
+            self.send_header("Warning", f'299 - "{warning.replace(chr(34), chr(39))}"')
+        self._warnings = []
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-cache, private")
@@ -186,7 +192,14 @@ class KubernetesHandler(BaseHTTPRequestHandler):
                 rt, namespace, name, _json(body), dry_run=dry_run, subresource=sub
             )
         return cluster.patch(
-            rt, namespace, name, body, content_type=content_type, dry_run=dry_run, subresource=sub
+            rt,
+            namespace,
+            name,
+            body,
+            content_type=content_type,
+            dry_run=dry_run,
+            subresource=sub,
+            field_manager=self._query.get("fieldManager"),
         )
 
     def _list(self, route: ResourceRoute, query: dict[str, str]) -> dict[str, Any]:

@@ -22,12 +22,13 @@ from tools.k8s.sandbox.errors import (
     not_found,
     stale_conflict,
 )
-from tools.k8s.sandbox.patching import apply_patch
+from tools.k8s.sandbox.patching import apply_patch, is_apply, parse_apply, strategic_merge
 from tools.k8s.sandbox.resources import RESOURCE_TYPES, ResourceType, resource_for_plural
 from tools.k8s.sandbox.selectors import parse_field_selector, parse_label_selector
-from tools.k8s.sandbox.store import Store, clone
-from tools.k8s.sandbox.validation import admit_object
+from tools.k8s.sandbox.store import Store, clone, format_time
+from tools.k8s.sandbox.validation import FIELD_VALIDATION, admit_object
 
+RETURNS_DELETED_OBJECT = frozenset({"Pod", "Service"})
 PROTECTED_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
 SERVICE_RANGE = ipaddress.ip_network("10.96.0.0/16")
 
@@ -45,6 +46,26 @@ class Cluster:
         self.store = store
         self.controllers = controllers
         self.after_write = after_write
+        self.field_validation = "Warn"
+        """How the current request treats unknown fields (Ignore, Warn, Strict)."""
+        self.warnings: list[str] = []
+        """Warnings for the current request (sent as `Warning` headers)."""
+
+    def begin_request(self, *, field_validation: str | None = None) -> None:
+        """Reset the request-scoped settings (the HTTP layer calls this under the lock)."""
+        if field_validation not in (None, "", *FIELD_VALIDATION):
+            raise BadRequest(
+                f'invalid fieldValidation "{field_validation}": must be Ignore, Warn or Strict'
+            )
+        self.field_validation = field_validation or "Warn"
+        self.warnings = []
+
+    def _admit(
+        self, rt: ResourceType, obj: dict[str, Any], old: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return admit_object(
+            rt, obj, old=old, field_validation=self.field_validation, warnings=self.warnings
+        )
 
     def committed(self) -> None:
         """Reconcile after a write and let persistence know."""
@@ -97,7 +118,7 @@ class Cluster:
             metadata.pop("namespace", None)
         if not metadata.get("name") and metadata.get("generateName"):
             metadata["name"] = f"{metadata['generateName']}{self.store.random_suffix()}"
-        obj = admit_object(rt, obj)
+        obj = self._admit(rt, obj)
         name = obj["metadata"]["name"]
         if self.store.get(rt.plural, namespace if rt.namespaced else "", name) is not None:
             raise already_exists(qualified=rt.qualified, name=name)
@@ -144,10 +165,25 @@ class Cluster:
         content_type: str,
         dry_run: bool = False,
         subresource: str | None = None,
+        field_manager: str | None = None,
     ) -> dict[str, Any]:
-        """PATCH with any of the three patch types; the result is admitted like a PUT."""
-        current = self.get(rt, namespace, name)
-        patched = apply_patch(content_type=content_type, original=current, body=body)
+        """PATCH with any patch type; the result is admitted like a PUT.
+
+        A server-side apply (application/apply-patch+yaml) creates a missing object and
+        otherwise merges like a strategic merge patch (field ownership is not tracked).
+        """
+        if is_apply(content_type):
+            applied = parse_apply(body, field_manager=field_manager)
+            if self.store.get(rt.plural, namespace if rt.namespaced else "", name) is None:
+                if subresource is not None:
+                    raise not_found(qualified=rt.qualified, name=name)
+                applied.setdefault("metadata", {})["name"] = name
+                return self.create(rt, namespace, applied, dry_run=dry_run)
+            current = self.get(rt, namespace, name)
+            patched = strategic_merge(current, applied)
+        else:
+            current = self.get(rt, namespace, name)
+            patched = apply_patch(content_type=content_type, original=current, body=body)
         patched = _as_object(rt, patched)
         patched["metadata"]["name"] = name
         if rt.namespaced:
@@ -175,7 +211,7 @@ class Cluster:
         for field in ("uid", "creationTimestamp", "resourceVersion", "generation"):
             if field in current["metadata"]:
                 obj["metadata"][field] = current["metadata"][field]
-        obj = admit_object(rt, obj, old=current)
+        obj = self._admit(rt, obj, current)
         if rt.kind == "Service" and not obj["spec"].get("clusterIP"):
             obj["spec"]["clusterIP"] = current["spec"].get("clusterIP")
             obj["spec"]["clusterIPs"] = current["spec"].get("clusterIPs")
@@ -203,7 +239,7 @@ class Cluster:
         if rt.kind == "Namespace" and name in PROTECTED_NAMESPACES:
             raise Forbidden(f'namespaces "{name}" is forbidden: this namespace may not be deleted')
         if dry_run:
-            return _deleted_status(rt, current)
+            return current if rt.kind in RETURNS_DELETED_OBJECT else _deleted_status(rt, current)
         if options.get("propagationPolicy") == "Orphan" or options.get("orphanDependents"):
             self._orphan_dependents(current)
         ns = current["metadata"].get("namespace", "")
@@ -214,8 +250,8 @@ class Cluster:
                     for obj in self.store.items(other.plural, name):
                         self.store.remove(other, name, obj["metadata"]["name"])
         self.committed()
-        if rt.kind == "Pod":
-            gone["metadata"]["deletionTimestamp"] = gone["metadata"]["creationTimestamp"]
+        if rt.kind in RETURNS_DELETED_OBJECT:  # as the API server answers for these kinds
+            gone["metadata"]["deletionTimestamp"] = format_time(self.store.now())
             gone["metadata"]["deletionGracePeriodSeconds"] = 0
             return gone
         return _deleted_status(rt, current)

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import jsonpatch
+import yaml
 
 from tools.k8s.sandbox.errors import BadRequest, Invalid, UnsupportedMediaType
 from tools.k8s.sandbox.store import clone
@@ -19,6 +20,7 @@ from tools.k8s.sandbox.store import clone
 STRATEGIC = "application/strategic-merge-patch+json"
 MERGE = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
+APPLY = "application/apply-patch+yaml"
 
 # Lists of objects merged by key (patchMergeKey in the Kubernetes API types).
 MERGE_KEYS: dict[str, str] = {
@@ -46,8 +48,8 @@ def apply_patch(*, content_type: str, original: dict[str, Any], body: bytes) -> 
     media = content_type.split(";")[0].strip().lower()
     if media not in (STRATEGIC, MERGE, JSON_PATCH):
         raise UnsupportedMediaType(
-            f"the body of the request was in an unknown format - accepted media types include:"
-            f" {JSON_PATCH}, {MERGE}, {STRATEGIC}"
+            "the body of the request was in an unknown format - accepted media types include:"
+            f" {JSON_PATCH}, {MERGE}, {STRATEGIC}, {APPLY}"
         )
     try:
         patch = json.loads(body or b"null")
@@ -60,6 +62,27 @@ def apply_patch(*, content_type: str, original: dict[str, Any], body: bytes) -> 
     if media == MERGE:
         return merge_patch(original, patch)
     return strategic_merge(original, patch)
+
+
+def is_apply(content_type: str) -> bool:
+    """Whether the PATCH is a server-side apply."""
+    return content_type.split(";")[0].strip().lower() == APPLY
+
+
+def parse_apply(body: bytes, *, field_manager: str | None) -> dict[str, Any]:
+    """The object of a server-side apply (YAML or JSON); fieldManager is required."""
+    if not field_manager:
+        raise Invalid(
+            'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required'
+            " for apply patch"
+        )
+    try:
+        applied = yaml.safe_load(body or b"")
+    except yaml.YAMLError as exc:
+        raise BadRequest(f"error decoding YAML: {exc}") from None
+    if not isinstance(applied, dict):
+        raise BadRequest("an apply patch must be an object")
+    return applied
 
 
 def apply_json_patch(original: dict[str, Any], patch: Any) -> dict[str, Any]:

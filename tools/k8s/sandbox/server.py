@@ -66,12 +66,20 @@ class SandboxServer:
     # Lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> SandboxServer:
-        """Load or seed the cluster, then serve in background threads; returns self."""
+        """Load or seed the cluster, then serve in background threads; returns self.
+
+        Raises ValueError for an unreadable state file and OSError when the port is taken.
+        """
         if self._http is not None:
             raise RuntimeError("the sandbox is already started")
         with self.store.lock:
             if self.state_file is not None and self.state_file.exists():
-                self.store.restore(self.state_file.read_text())
+                try:
+                    self.store.restore(self.state_file.read_text())
+                except (ValueError, UnicodeDecodeError) as exc:
+                    raise ValueError(
+                        f"cannot load sandbox state {self.state_file}: {exc}"
+                    ) from None
                 self.controllers.reconcile(force=True)
             else:
                 seed_cluster(self.cluster, seed=self.seed)

@@ -214,19 +214,27 @@ class Store:
         )
 
     def restore(self, text: str) -> None:
-        """Replace everything by a `snapshot`; refuses files of another format."""
-        data = json.loads(text)
-        if not isinstance(data, dict) or data.get("format") != 1:
-            raise ValueError("not a sandbox state file (format 1)")
-        self.resource_version = int(data["resourceVersion"])
-        self.born = {str(uid): float(epoch) for uid, epoch in data["born"].items()}
-        self.scheduled = {str(uid): float(epoch) for uid, epoch in data["scheduled"].items()}
-        for plural, objs in data["objects"].items():
-            if plural not in self._objects:
-                raise ValueError(f"state file holds an unknown resource {plural!r}")
-            self._objects[plural] = {
-                (obj["metadata"].get("namespace", ""), obj["metadata"]["name"]): obj for obj in objs
+        """Replace everything by a `snapshot`; ValueError (nothing changed) for bad input."""
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("format") != 1:
+                raise ValueError("not a sandbox state file (format 1)")
+            version = int(data["resourceVersion"])
+            born = {str(uid): float(epoch) for uid, epoch in data["born"].items()}
+            scheduled = {str(uid): float(epoch) for uid, epoch in data["scheduled"].items()}
+            objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {
+                plural: {} for plural in self._objects
             }
+            for plural, objs in data["objects"].items():
+                if plural not in objects:
+                    raise ValueError(f"unknown resource {plural!r}")
+                for obj in objs:
+                    metadata = obj["metadata"]
+                    objects[plural][(metadata.get("namespace", ""), metadata["name"])] = obj
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"malformed sandbox state: missing or wrong {exc}") from None
+        self.resource_version, self.born, self.scheduled = version, born, scheduled
+        self._objects = objects
         self.history.clear()
         self.evicted_up_to = self.resource_version
         # Names and uids drawn after a restore must not repeat those of the first run.

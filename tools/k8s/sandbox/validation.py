@@ -15,7 +15,7 @@ from kubernetes_validate import utils as schemas
 from referencing import Registry, Resource
 
 from tools.k8s.sandbox.defaults import apply_defaults, drop_nulls
-from tools.k8s.sandbox.errors import invalid
+from tools.k8s.sandbox.errors import BadRequest, invalid
 from tools.k8s.sandbox.kind_rules import check_kind_rules
 from tools.k8s.sandbox.naming import (
     DNS_1035_LABEL,
@@ -35,23 +35,56 @@ Cause = tuple[str, str, str]
 _LABEL_NAMED_KINDS = {"Namespace": DNS_LABEL, "Service": DNS_1035_LABEL}
 
 
+FIELD_VALIDATION = ("Ignore", "Warn", "Strict")
+
+
 def admit_object(
-    rt: ResourceType, obj: dict[str, Any], *, old: dict[str, Any] | None = None
+    rt: ResourceType,
+    obj: dict[str, Any],
+    *,
+    old: dict[str, Any] | None = None,
+    field_validation: str = "Warn",
+    warnings: list[str] | None = None,
 ) -> dict[str, Any]:
     """Type-check against the schema, default, then apply the API rules (`old` on updates).
 
-    Returns the defaulted object; raises 422 Invalid naming every offending field.
+    Unknown fields are dropped (with a warning appended to `warnings` unless "Ignore"),
+    or rejected with 400 when `field_validation` is "Strict", as the API server does.
+    Returns the admitted object; raises 422 Invalid naming every offending field.
     """
     name = str((obj.get("metadata") or {}).get("name") or "")
-    causes = schema_causes(rt, obj)
-    if causes:
+    errors = sorted(_validator(rt.api_version, rt.kind).iter_errors(obj), key=_error_order)
+    unknown = [e for e in errors if e.validator == "additionalProperties"]
+    others = [e for e in errors if e.validator != "additionalProperties"]
+    if others:
+        causes = [_cause_from_error(error) for error in others[:5]]
         raise invalid(kind=rt.kind, group=rt.group, name=name, causes=causes)
     admitted = drop_nulls(obj)
+    unknown_fields = _drop_unknown(admitted, unknown)
+    if unknown_fields and field_validation == "Strict":
+        listed = ", ".join(f'unknown field "{field}"' for field in unknown_fields)
+        raise BadRequest(f"strict decoding error: {listed}")
+    if warnings is not None and field_validation != "Ignore":
+        warnings += [f'unknown field "{field}"' for field in unknown_fields]
     apply_defaults(admitted)
     causes = metadata_causes(rt, admitted) + check_kind_rules(rt.kind, admitted, old)
     if causes:
         raise invalid(kind=rt.kind, group=rt.group, name=name, causes=causes)
     return admitted
+
+
+def _drop_unknown(obj: dict[str, Any], errors: list[jsonschema.ValidationError]) -> list[str]:
+    """Remove the fields named by additionalProperties errors; returns their paths."""
+    dropped = []
+    for error in errors:
+        parent: Any = obj
+        for part in error.absolute_path:
+            parent = parent[part]
+        for key in re.findall(r"'([^']+)'", error.message):
+            if isinstance(parent, dict) and key in parent:
+                del parent[key]
+                dropped.append(field_path([*error.absolute_path, key]))
+    return dropped
 
 
 def schema_causes(rt: ResourceType, obj: dict[str, Any]) -> list[Cause]:
