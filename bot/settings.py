@@ -124,7 +124,8 @@ class Settings(_Strict):
     database_url: str = f"sqlite:///{STATE_DIR / 'chatops.db'}"
     """SQLAlchemy URL of the audit and approval store (SQLite or PostgreSQL)."""
     policy_file: Path = DEFAULT_POLICY
-    """Policy YAML (who may run what where); default: the embedded policy in bot/."""
+    """Policy YAML (who may run what where); default: the embedded policy in bot/. A relative
+    path in a settings file is relative to that file."""
     default_namespace: str = Field(default="default", pattern=NAMESPACE_PATTERN)
     """Namespace used when neither the request nor the channel names one."""
     channels: dict[str, ChannelDefaults] = Field(default_factory=dict)
@@ -163,6 +164,8 @@ def load_settings(path: Path | str | None, env: Mapping[str, str] = os.environ) 
             raise ConfigError(f"{path}:1: settings must be a mapping of field: value")
         data = loaded
         _refuse_secrets_in_file(data, index)
+        if isinstance(data.get("policy_file"), str) and not Path(data["policy_file"]).is_absolute():
+            data["policy_file"] = str(path.parent / data["policy_file"])  # next to the settings
     overrides = _env_overrides(env)
     for keys, value in overrides.items():
         _set_path(data, keys, value)

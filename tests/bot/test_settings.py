@@ -49,6 +49,13 @@ def test_file_and_env_overrides(tmp_path):
     assert "xoxb-secret" not in repr(settings)
 
 
+def test_relative_policy_file_is_next_to_the_settings_file(tmp_path):
+    (tmp_path / "conf").mkdir()
+    path = tmp_path / "conf" / "chatops.yaml"
+    path.write_text("policy_file: policy.yaml\n")
+    assert load_settings(path, env={}).policy_file == tmp_path / "conf" / "policy.yaml"
+
+
 def test_env_accepts_structured_values():
     env = {"CHATOPS_CHANNELS": '{"C1": {"namespace": "staging"}}'}
     assert load_settings(None, env=env).channel_defaults("C1") == ("sandbox", "staging")
