@@ -110,7 +110,7 @@ class TeamsSender:
 
     def __init__(self, *, url: str) -> None:
         self.url = url
-        self.http = httpx.Client(timeout=30.0)
+        self.http = httpx.Client(timeout=120.0)  # first requests warm up the whole stack
 
     def close(self) -> None:
         self.http.close()
