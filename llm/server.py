@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -134,6 +135,7 @@ class VllmServer:
 
     def command(self, *, port: int, gpu: bool) -> list[str]:
         """The command line that starts the server."""
+        self._workdir.mkdir(parents=True, exist_ok=True)
         template = self._workdir / "chat_template.jinja"
         template.write_text(self.artifact.chat_template, encoding="utf-8")
         cmd = [
@@ -234,6 +236,12 @@ class VllmServer:
         answer.raise_for_status()
         return [m["id"] for m in answer.json()["data"]]
 
+    def wait(self) -> int:
+        """Block until the server process exits; its exit code."""
+        if self.process is None:
+            raise RuntimeError("The server is not started.")
+        return self.process.wait()
+
     def pid(self) -> int | None:
         """The server's process id (the API server; engine workers are its children)."""
         return self.process.pid if self.process else None
@@ -258,6 +266,8 @@ class VllmServer:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        if not self.log_path.is_relative_to(self._workdir):  # keep a log that lives there
+            shutil.rmtree(self._workdir, ignore_errors=True)
 
     def __enter__(self) -> VllmServer:
         return self.start()

@@ -90,8 +90,8 @@ def build_tiny_artifact(root: Path, *, seed: int = 0) -> Path:
                 param.mul_(4.0)
     peft_model.save_pretrained(adapter_dir)
     meta = {
-        "name": root.name,
-        "base_model": "tiny-random-llama",
+        "name": "tiny",
+        "base_model": "tiny-random",
         "family": "llama",
         "prompt_format": PROMPT_FORMAT,
         "chat_template": CHAT_TEMPLATE,

@@ -1,0 +1,114 @@
+"""A real vLLM server on a model artifact: valid calls, live enums, adapters, retries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from llm.client import ToolCallClient
+from llm.errors import AdapterMissing, UnusableOutput
+from tools.registry import ToolRegistry
+
+# The first test also waits for the session's server (training and startup).
+pytestmark = [pytest.mark.vllm, pytest.mark.timeout(1800)]
+
+CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}
+LIVE = {
+    "cluster": ["us-central", "eu-west"],
+    "namespace": ["default", "staging", "prod"],
+    "deployment": ["web", "api", "worker"],
+}
+# Easy requests with the tool a person means (the quick model must get most of them).
+EASY = [
+    ("deploy redis with 2gb of memory", "deploy_service"),
+    ("scale web to 3 replicas", "scale_deployment"),
+    ("restart the api deployment", "restart_deployment"),
+    ("list deployments in prod", "list_deployments"),
+    ("show me the logs of worker", "get_pod_logs"),
+    ("roll back checkout in prod", "rollback_deployment"),
+    ("thanks, you are great!", "no_action"),
+    ("what is the weather in paris tomorrow?", "no_action"),
+]
+
+
+@pytest.fixture(scope="module")
+def registry() -> ToolRegistry:
+    return ToolRegistry()
+
+
+def client(server, registry, *, model: str | None = None) -> ToolCallClient:
+    name = model or server.model_name
+    return ToolCallClient(base_url=server.base_url, model=name, registry=registry, timeout_s=120)
+
+
+def test_proposals_are_schema_valid(vllm_server, registry):
+    jsonschema = pytest.importorskip("jsonschema")
+    planner = client(vllm_server, registry)
+    schema = registry.call_schema(LIVE)
+    for text, _ in EASY[:5]:
+        proposal = planner.propose(text, context=CONTEXT, live=LIVE)
+        jsonschema.validate(json.loads(proposal.raw), schema)
+        assert proposal.call.tool in registry.names()
+        assert proposal.adapter == "planton" and proposal.completion_tokens > 0
+
+
+def live_values(call, registry) -> dict[str, str]:
+    """Arguments of `call` whose field is marked x-live, by kind."""
+    found = {}
+    for name, field in registry.args_model(call.tool).model_fields.items():
+        kind = (field.json_schema_extra or {}).get("x-live")
+        value = getattr(call.args, name)
+        if kind and value is not None:
+            found[kind] = value
+    return found
+
+
+def test_live_enums_restrict_values(vllm_server, registry):
+    live = {"cluster": ["mars-1"], "namespace": ["lab"], "deployment": ["zebra", "yak"]}
+    planner = client(vllm_server, registry)
+    seen = {}
+    for text in ("restart web in prod", "scale api to 2", "show logs of the worker deployment"):
+        call = planner.propose(text, context={"cluster": "mars-1"}, live=live).call
+        for kind, value in live_values(call, registry).items():
+            assert value in live[kind], (text, call.as_dict())
+            seen[kind] = value
+    assert seen, "no proposal used a live field; the test proves nothing"
+
+
+def test_missing_adapter_on_a_real_server(vllm_server, registry):
+    planner = client(vllm_server, registry, model="no-such-adapter")
+    with pytest.raises(AdapterMissing, match="no-such-adapter"):
+        planner.propose("scale web to 3", context=CONTEXT, live=LIVE)
+
+
+class DropDatabaseRegistry(ToolRegistry):
+    """A registry whose schema only allows a call its own parser rejects (a mismatch)."""
+
+    def call_schema(self, live=None):
+        args = {"type": "object", "properties": {}, "additionalProperties": False}
+        props = {"tool": {"const": "drop_database"}, "args": args}
+        return {"type": "object", "properties": props, "required": ["tool", "args"]}
+
+
+def test_unsatisfiable_request_is_retried_once_then_unusable(vllm_server):
+    planner = client(vllm_server, DropDatabaseRegistry())
+    with pytest.raises(UnusableOutput, match="Unknown tool 'drop_database'") as caught:
+        planner.propose("drop the database", context=CONTEXT, live={})
+    assert json.loads(caught.value.raw) == {"tool": "drop_database", "args": {}}
+
+
+def test_the_adapter_matters(vllm_server, registry, llm_artifact):
+    tuned = client(vllm_server, registry)
+    bare = client(vllm_server, registry, model=vllm_server.base_model_name)
+    assert bare.served_adapter() is None and tuned.served_adapter() == "planton"
+    tuned_calls = [tuned.propose(t, context=CONTEXT, live=LIVE) for t, _ in EASY]
+    bare_calls = [bare.propose(t, context=CONTEXT, live=LIVE) for t, _ in EASY]
+    assert [p.raw for p in tuned_calls] != [p.raw for p in bare_calls]
+    if json.loads((llm_artifact / "artifact.json").read_text())["base_model"] == "tiny-random":
+        return  # random weights: different answers is all there is to show
+    expected = [tool for _, tool in EASY]
+    tuned_right = sum(p.call.tool == e for p, e in zip(tuned_calls, expected, strict=True))
+    bare_right = sum(p.call.tool == e for p, e in zip(bare_calls, expected, strict=True))
+    assert tuned_right > bare_right, (tuned_right, bare_right)
+    assert tuned_right >= len(EASY) // 2, [p.call.as_dict() for p in tuned_calls]
