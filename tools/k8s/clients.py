@@ -31,9 +31,19 @@ T = TypeVar("T")
 
 def build_api_client(*, alias: str, cluster: ClusterSettings) -> k8s.ApiClient:
     """A fresh ApiClient for one cluster from its kubeconfig file and context."""
+    configuration = type.__call__(k8s.Configuration)  # a fresh one, not the global default
+    # Fail fast on 429/503 instead of sleeping on Retry-After inside a chat request: the
+    # engine gets a TemporaryToolError with retry_after_s and decides. Connection errors
+    # still get a few quick retries (urllib3 never re-sends non-idempotent requests).
+    configuration.retries = urllib3.util.Retry(
+        total=3, backoff_factor=0.2, respect_retry_after_header=False, status=0
+    )
     try:
         api_client = new_client_from_config(
-            config_file=cluster.kubeconfig, context=cluster.context, persist_config=False
+            config_file=cluster.kubeconfig,
+            context=cluster.context,
+            persist_config=False,
+            client_configuration=configuration,
         )
     except (ConfigException, OSError, ValueError, TypeError) as exc:
         where = cluster.kubeconfig or "the default kubeconfig"
@@ -129,9 +139,18 @@ def call(fn: Callable[..., T], *args: Any, ref: ObjectRef, **kwargs: Any) -> T:
         ) from None
     except ValueError as exc:  # pydantic: the answer does not fit the API's models
         raise ToolError(
-            f"Cluster '{ref.cluster}' sent an answer the client cannot read for "
-            f"{ref.describe()}: {str(exc).splitlines()[0]}"
+            f"The Kubernetes client could not use the answer of cluster '{ref.cluster}' for "
+            f"{ref.describe()}: {_first_problem(exc)}"
         ) from None
+
+
+def _first_problem(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+    return str(exc).splitlines()[0][:300]
 
 
 def _status_of(exc: ApiException) -> dict[str, Any]:
