@@ -1,4 +1,4 @@
-"""Fuzzing every Kubernetes tool's Args: junk is refused with a clear message, valid args round-trip.
+"""Fuzzing each Kubernetes tool's Args: junk is refused clearly, valid args round-trip.
 
 Valid arguments are generated from the call schema the model sees, so these tests also
 check that the schema (patterns, bounds) and the validators agree.
