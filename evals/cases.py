@@ -152,10 +152,10 @@ def build_case(raw: Any, *, defaults: dict[str, Any] | None = None, source: str 
     try:
         return Case.model_validate({**record, "source": source})
     except ValidationError as exc:
-        raise ValueError(_describe(exc)) from None
+        raise ValueError(describe_validation_error(exc)) from None
 
 
-def _describe(exc: ValidationError) -> str:
+def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors(include_url=False):
         where = ".".join(str(p) for p in error["loc"]) or "case"
@@ -217,7 +217,7 @@ def _load_yaml(path: Path) -> list[Case]:
             reason = "a case file is a list of cases or a mapping with 'cases' (and 'defaults')"
             raise CaseError(path, root.start_mark.line + 1, reason)
         if "defaults" in top:
-            defaults = _construct(top["defaults"])
+            defaults = construct_node(top["defaults"])
             if not isinstance(defaults, dict):
                 raise CaseError(
                     path, top["defaults"].start_mark.line + 1, "defaults: not a mapping"
@@ -229,14 +229,16 @@ def _load_yaml(path: Path) -> list[Case]:
     for node in nodes.value:
         line = node.start_mark.line + 1
         try:
-            cases.append(build_case(_construct(node), defaults=defaults, source=f"{path}:{line}"))
+            cases.append(
+                build_case(construct_node(node), defaults=defaults, source=f"{path}:{line}")
+            )
         except ValueError as exc:
             raise CaseError(path, line, str(exc)) from None
     check_unique_ids(cases)
     return cases
 
 
-def _construct(node: yaml.Node) -> Any:
+def construct_node(node: yaml.Node) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_document(node)

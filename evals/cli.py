@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import shlex
 import sys
@@ -15,13 +16,24 @@ DEFAULT_OUT = Path("evals/results")
 
 
 def load_factory(spec: str) -> Any:
-    """`module:attribute` -> the attribute (a plug-in seam for the engine wiring)."""
-    module_name, _, attribute = spec.partition(":")
+    """`module:attribute` or `path/file.py:attribute` -> the attribute (a plug-in seam:
+    the engine wiring and policy judges live outside evals)."""
+    module_name, _, attribute = spec.rpartition(":")
     if not module_name or not attribute:
-        raise typer.BadParameter(f"{spec!r}: expected module:attribute")
+        raise typer.BadParameter(f"{spec!r}: expected module:attribute or file.py:attribute")
     try:
-        return getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as exc:
+        if module_name.endswith(".py"):
+            module_spec = importlib.util.spec_from_file_location(
+                Path(module_name).stem, module_name
+            )
+            if module_spec is None or module_spec.loader is None:
+                raise ImportError(f"cannot load {module_name}")
+            module = importlib.util.module_from_spec(module_spec)
+            module_spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(module_name)
+        return getattr(module, attribute)
+    except (ImportError, AttributeError, OSError) as exc:
         raise typer.BadParameter(f"{spec!r}: {exc}") from None
 
 
@@ -58,7 +70,7 @@ def run_suite(
     judge = load_factory(judge_spec)(registry) if judge_spec else build_risk_judge(registry)
     command = command or "chatops " + shlex.join(sys.argv[1:])
     if suite == "scenarios":
-        from evals.scenario_run import run_scenario_suite
+        from evals.scenario_suite import run_scenario_suite
 
         return run_scenario_suite(
             model=model, out=out, assistant_spec=assistant_spec, limit=limit,
@@ -94,13 +106,11 @@ def run_suite(
 
 def print_summary(result: dict[str, Any]) -> None:
     metrics = result["metrics"]
-    for name in (
-        "tool_accuracy",
-        "exact_accuracy",
-        "schema_validity",
-        "non_action_recall",
-        "policy_agreement",
-    ):
+    names = (
+        "tool_accuracy", "exact_accuracy", "schema_validity", "non_action_recall",
+        "policy_agreement", "scenario_pass_rate", "decision_agreement", "state_checks",
+    )  # fmt: skip
+    for name in (n for n in names if n in metrics):
         m = metrics[name]
         value = "-" if m["value"] is None else f"{100 * m['value']:.1f}%"
         low, high = 100 * m["ci"][0], 100 * m["ci"][1]

@@ -21,7 +21,9 @@ PAIRED_FLAGS = {
     "tool_accuracy": lambda r: bool(r["tool_ok"]),
     "exact_accuracy": lambda r: bool(r["exact"]),
     "schema_validity": lambda r: r["actual"] is not None,
+    "scenario_pass_rate": lambda r: bool(r["passed"]),
 }
+SCENARIO_GATED = ("scenario_pass_rate", "decision_agreement", "state_checks")
 
 
 @dataclass(frozen=True)
@@ -81,19 +83,24 @@ def compare_results(
     result_a: dict[str, Any],
     result_b: dict[str, Any],
     *,
-    gated: tuple[str, ...] = GATED_METRICS,
+    gated: tuple[str, ...] = GATED_METRICS + SCENARIO_GATED,
     alpha: float = 0.05,
     min_drop: float = 0.0,
 ) -> dict[str, Any]:
-    """All metric deltas, per-tool deltas, latency and the gate verdict."""
+    """All metric deltas, per-tool deltas, latency and the gate verdict.
+
+    Metrics missing from either result (call metrics of a scenario run) are skipped.
+    """
     names = list(dict.fromkeys([*gated, "argument_accuracy", "non_action_precision"]))
+    present = [n for n in names if n in result_a["metrics"] and n in result_b["metrics"]]
     metrics = [
         compare_metric(n, result_a, result_b, alpha=alpha, min_drop=min_drop, gated=n in gated)
-        for n in names
+        for n in present
         if metric_value(result_a["metrics"], n)["n"] or metric_value(result_b["metrics"], n)["n"]
     ]
     per_tool = {}
-    tools_a, tools_b = result_a["metrics"]["per_tool"], result_b["metrics"]["per_tool"]
+    tools_a = result_a["metrics"].get("per_tool", {})
+    tools_b = result_b["metrics"].get("per_tool", {})
     for tool in sorted(set(tools_a) | set(tools_b)):
         ea = tools_a.get(tool, {}).get("exact_accuracy", {}).get("value")
         eb = tools_b.get(tool, {}).get("exact_accuracy", {}).get("value")

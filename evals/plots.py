@@ -13,7 +13,7 @@ from typing import Any
 from evals.metrics import ERROR_LABEL
 
 
-def _figure(width: float, height: float) -> tuple[Any, Any]:
+def figure(width: float, height: float) -> tuple[Any, Any]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -22,7 +22,7 @@ def _figure(width: float, height: float) -> tuple[Any, Any]:
     return plt.subplots(figsize=(width, height), dpi=100)
 
 
-def _encode(fig: Any) -> str:
+def encode_png(fig: Any) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
@@ -35,7 +35,7 @@ def _encode(fig: Any) -> str:
 def plot_per_tool(per_tool: dict[str, dict[str, Any]]) -> str:
     """Horizontal bars of tool-choice and exact-call accuracy per expected tool, with CIs."""
     tools = list(per_tool)
-    fig, ax = _figure(8, max(2.5, 0.28 * len(tools) + 1))
+    fig, ax = figure(8, max(2.5, 0.28 * len(tools) + 1))
     for offset, key, label in ((-0.2, "tool_accuracy", "tool"), (0.2, "exact_accuracy", "exact")):
         values = [per_tool[t][key]["value"] or 0.0 for t in tools]
         lows = [max(0.0, v - per_tool[t][key]["ci"][0]) for v, t in zip(values, tools, strict=True)]
@@ -55,7 +55,7 @@ def plot_per_tool(per_tool: dict[str, dict[str, Any]]) -> str:
     ax.set_xlim(0, 1)
     ax.set_xlabel("accuracy (95% Wilson CI)")
     ax.legend(loc="lower right", fontsize=7)
-    return _encode(fig)
+    return encode_png(fig)
 
 
 def plot_confusion(confusion: dict[str, dict[str, int]]) -> str:
@@ -69,7 +69,7 @@ def plot_confusion(confusion: dict[str, dict[str, int]]) -> str:
     counts = np.array([[confusion[r].get(c, 0) for c in columns] for r in rows], dtype=float)
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     size = max(4.0, 0.3 * len(columns) + 2)
-    fig, ax = _figure(size + 1, max(3.0, 0.3 * len(rows) + 2))
+    fig, ax = figure(size + 1, max(3.0, 0.3 * len(rows) + 2))
     image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(columns)), columns, rotation=90, fontsize=6)
     ax.set_yticks(range(len(rows)), rows, fontsize=6)
@@ -81,14 +81,14 @@ def plot_confusion(confusion: dict[str, dict[str, int]]) -> str:
                 color = "white" if shares[i, j] > 0.6 else "black"
                 ax.text(j, i, int(counts[i, j]), ha="center", va="center", fontsize=5, color=color)
     fig.colorbar(image, ax=ax, fraction=0.03)
-    return _encode(fig)
+    return encode_png(fig)
 
 
 def plot_latency(latencies: list[float]) -> str:
     """Histogram of per-request latency in milliseconds with p50 and p95 marked."""
     import numpy as np
 
-    fig, ax = _figure(6, 3)
+    fig, ax = figure(6, 3)
     data = np.asarray(latencies, dtype=float) * 1000
     if data.size:
         ax.hist(data, bins=min(40, max(5, data.size // 4)), color="#4c72b0")
@@ -100,4 +100,4 @@ def plot_latency(latencies: list[float]) -> str:
         ax.legend(fontsize=7)
     ax.set_xlabel("latency (ms)")
     ax.set_ylabel("requests")
-    return _encode(fig)
+    return encode_png(fig)
