@@ -145,11 +145,13 @@ class TeamsServer:
         self._host, self._port = host, port
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
+        self._thread: threading.Thread | None = None
         self.url = ""
 
     def start(self) -> TeamsServer:
         ready = threading.Event()
-        threading.Thread(target=self._run, args=(ready,), daemon=True).start()
+        self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self._thread.start()
         if not ready.wait(15):
             raise RuntimeError("Teams server did not start")
         return self
@@ -164,6 +166,11 @@ class TeamsServer:
         self.url = f"http://{host}:{port}{MESSAGES_PATH}"
         ready.set()
         self._loop.run_forever()
+
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl-C interrupts the wait)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.5)
 
     def stop(self) -> None:
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
