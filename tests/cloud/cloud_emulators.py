@@ -12,6 +12,7 @@ import queue
 import re
 import subprocess
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,8 @@ class FaultServer:
         self.status = 429
         self.headers: dict[str, str] = {}
         self.body: dict[str, Any] = {}
+        self.responder: Callable[[str, str], tuple[int, dict[str, Any]]] | None = None
+        """Optional script: (method, path) -> (status, JSON body), overriding the fixed error."""
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -102,8 +105,11 @@ class FaultServer:
                 if length:
                     self.rfile.read(length)
                 outer.requests.append((self.command, self.path))
-                payload = json.dumps(outer.body).encode()
-                self.send_response(outer.status)
+                status, body = outer.status, outer.body
+                if outer.responder is not None:
+                    status, body = outer.responder(self.command, self.path)
+                payload = json.dumps(body).encode()
+                self.send_response(status)
                 for key, value in {"Content-Type": "application/json", **outer.headers}.items():
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(payload)))

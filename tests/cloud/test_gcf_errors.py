@@ -45,6 +45,7 @@ def test_throttling_is_temporary_with_the_providers_delay(run_tool, fault):
         "(quota or rate limit); try again in 12 s."
     )
     assert caught.value.retry_after_s == 12.0
+    assert len(fault.requests) == 1, "the client must not retry on its own"
     assert fault.requests[0][1].startswith(
         "/v2/projects/acme-dev/locations/us-central1/functions/checkout"
     )
@@ -104,6 +105,27 @@ def test_provider_errors_become_clear_answers(
     assert not re.search(r"[\x00-\x1f]", str(caught.value))
 
 
+def test_a_deploy_still_running_after_the_wait_is_reported_as_pending(run_tool, fault, monkeypatch):
+    monkeypatch.setattr("tools.gcp.gcf_api.OPERATION_WAIT_S", 0.2)
+    operation = {"name": "projects/acme-dev/locations/us-central1/operations/op-1", "done": False}
+    fault.responder = lambda method, path: (
+        (404, {"error": {"code": 404, "message": "no", "status": "NOT_FOUND"}})
+        if method == "GET" and "/functions/" in path
+        else (200, operation)
+    )
+    args = {"project": "dev-gcp", "name": "slow", "source": "gs://builds/slow.zip"}
+    args |= {"runtime": "python312", "entry_point": "main"}
+    result = run_tool(context_for(fault.url), "gcf_deploy_function", args, execute=True)
+    assert result.summary.endswith(
+        "The operation is still running; check again with gcf_describe_function."
+    )
+    assert result.data["done"] is False
+    assert (
+        "POST",
+        "/v2/projects/acme-dev/locations/us-central1/functions?functionId=slow&%24alt=json%3Benum-encoding%3Dint",
+    ) in fault.requests
+
+
 def test_unreachable_api_is_temporary(run_tool):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -112,6 +134,16 @@ def test_unreachable_api_is_temporary(run_tool):
         TemporaryToolError, match="Cannot reach the Cloud Functions API for GCP project 'dev-gcp'"
     ):
         run_tool(context_for(f"http://127.0.0.1:{port}"), *DESCRIBE, execute=True)
+
+
+def test_a_hung_api_times_out_as_temporary(run_tool, monkeypatch):
+    monkeypatch.setattr("tools.gcp.gcf_common.REQUEST_TIMEOUT_S", 0.5)
+    with socket.socket() as silent:  # accepts connections (backlog) but never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(TemporaryToolError, match="Cannot reach the Cloud Functions API"):
+            run_tool(context_for(url), *DESCRIBE, execute=True)
 
 
 def test_missing_application_default_credentials_are_named(run_tool, fault, monkeypatch, tmp_path):

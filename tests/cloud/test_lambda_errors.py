@@ -58,6 +58,13 @@ def test_throttling_is_temporary_with_the_providers_delay_and_no_hidden_retries(
         ),
         (503, "ServiceException", "internal", TemporaryToolError, "AWS Lambda is unavailable"),
         (
+            412,
+            "PreconditionFailedException",
+            "revision mismatch",
+            ToolError,
+            "changed while this change was applied; review it and retry",
+        ),
+        (
             403,
             "AccessDeniedException",
             "not authorized to perform lambda:GetFunction",
@@ -100,6 +107,16 @@ def test_unreachable_api_is_temporary(run_tool, fake_aws_credentials):
         TemporaryToolError, match="Cannot reach the AWS API for AWS account 'dev-aws'"
     ):
         run_tool(context_for(f"http://127.0.0.1:{port}"), *DESCRIBE, execute=True)
+
+
+def test_a_hung_api_times_out_as_temporary(run_tool, fake_aws_credentials, monkeypatch):
+    monkeypatch.setattr("tools.aws.lambda_api.READ_TIMEOUT_S", 0.5)
+    with socket.socket() as silent:  # accepts connections (backlog) but never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(TemporaryToolError, match="Cannot reach the AWS API"):
+            run_tool(context_for(url), *DESCRIBE, execute=True)
 
 
 def test_missing_credentials_or_profile_are_named(

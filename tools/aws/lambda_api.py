@@ -51,6 +51,8 @@ UNAVAILABLE_CODES = frozenset(
     }
 )
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
+CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5.0, 60.0
+"""A hung API becomes a TemporaryToolError instead of a hung chat thread."""
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,8 @@ def build_client(account: AwsAccountSettings, service: str) -> Any:
         ) from None
     config = Config(
         retries={"total_max_attempts": 1, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=60,
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
         user_agent_extra="planton-chatops",
     )
     return session.client(service, endpoint_url=account.endpoint_url, config=config)

@@ -19,6 +19,8 @@ from tools.settings import GcpProjectSettings
 
 FUNCTIONS_CLIENT = "gcp-functions"
 """Client kind under which `ToolContext.client` keeps a project's Functions client."""
+REQUEST_TIMEOUT_S = 60.0
+"""Per-request timeout: the generated client has none by default (a hung API would hang us)."""
 OPERATION_WAIT_S = 600.0
 """How long execute waits for a deploy/update/delete operation before reporting it pending."""
 SCOPES = ("https://www.googleapis.com/auth/cloud-platform",)

@@ -17,7 +17,14 @@ import yaml
 
 from tools.base import Plan, Risk, StrictArgs, Target, Tool, ToolResult
 from tools.context import ToolContext
-from tools.gcp.gcf_api import Project, clean_text, functions_client, gcp_errors, resolve_project
+from tools.gcp.gcf_api import (
+    REQUEST_TIMEOUT_S,
+    Project,
+    clean_text,
+    functions_client,
+    gcp_errors,
+    resolve_project,
+)
 from tools.gcp.gcf_fields import GcfArgs
 
 
@@ -73,7 +80,7 @@ def find_function(ctx: ToolContext, project: Project, name: str) -> Any | None:
     client = functions_client(ctx, project)
     with gcp_errors(project=project, subject=f"Cloud Function '{name}'"):
         try:
-            return client.get_function(name=project.function_path(name))
+            return client.get_function(name=project.function_path(name), timeout=REQUEST_TIMEOUT_S)
         except NotFound:
             return None
 
@@ -82,7 +89,7 @@ def require_function(ctx: ToolContext, project: Project, name: str) -> Any:
     """An existing function; a missing one is a clear ToolError."""
     client = functions_client(ctx, project)
     with gcp_errors(project=project, subject=f"Cloud Function '{name}'"):
-        return client.get_function(name=project.function_path(name))
+        return client.get_function(name=project.function_path(name), timeout=REQUEST_TIMEOUT_S)
 
 
 @dataclass

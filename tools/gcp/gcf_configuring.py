@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from tools.base import StrictArgs, ToolError
 from tools.context import ToolContext
-from tools.gcp.gcf_api import functions_client, gcp_errors, wait_operation
+from tools.gcp.gcf_api import REQUEST_TIMEOUT_S, functions_client, gcp_errors, wait_operation
 from tools.gcp.gcf_common import Change, GcfWriteTool, pending_note, require_function, view_function
 from tools.gcp.gcf_deploying import copy_function
 from tools.gcp.gcf_fields import (
@@ -135,7 +135,9 @@ class GcfUpdateConfig(GcfWriteTool):
         subject = f"Cloud Function '{args.name}'"
         with gcp_errors(project=project, subject=subject):
             operation = functions_client(ctx, project).update_function(
-                function=planned, update_mask=field_mask_pb2.FieldMask(paths=paths)
+                function=planned,
+                update_mask=field_mask_pb2.FieldMask(paths=paths),
+                timeout=REQUEST_TIMEOUT_S,
             )
         done = wait_operation(operation, project=project, subject=subject)
         change.done += pending_note(done)

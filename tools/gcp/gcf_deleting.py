@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from tools.base import Risk, StrictArgs
 from tools.context import ToolContext
-from tools.gcp.gcf_api import clean_text, functions_client, gcp_errors, wait_operation
+from tools.gcp.gcf_api import (
+    REQUEST_TIMEOUT_S,
+    clean_text,
+    functions_client,
+    gcp_errors,
+    wait_operation,
+)
 from tools.gcp.gcf_common import Change, GcfWriteTool, pending_note, require_function, view_function
 from tools.gcp.gcf_fields import FunctionArgs
 
@@ -33,7 +39,7 @@ class GcfDeleteFunction(GcfWriteTool):
         subject = f"Cloud Function '{args.name}'"
         with gcp_errors(project=project, subject=subject):
             operation = functions_client(ctx, project).delete_function(
-                name=project.function_path(args.name)
+                name=project.function_path(args.name), timeout=REQUEST_TIMEOUT_S
             )
         done = wait_operation(operation, project=project, subject=subject)
         change.done += pending_note(done)

@@ -9,7 +9,13 @@ from pydantic import Field
 
 from tools.base import StrictArgs, ToolError
 from tools.context import ToolContext
-from tools.gcp.gcf_api import Project, functions_client, gcp_errors, wait_operation
+from tools.gcp.gcf_api import (
+    REQUEST_TIMEOUT_S,
+    Project,
+    functions_client,
+    gcp_errors,
+    wait_operation,
+)
 from tools.gcp.gcf_common import Change, GcfWriteTool, find_function, pending_note, view_function
 from tools.gcp.gcf_fields import (
     EntryPoint,
@@ -142,11 +148,16 @@ class GcfDeployFunction(GcfWriteTool):
         with gcp_errors(project=project, subject=subject):
             if current is None:
                 operation = client.create_function(
-                    parent=project.parent, function=planned, function_id=args.name
+                    parent=project.parent,
+                    function=planned,
+                    function_id=args.name,
+                    timeout=REQUEST_TIMEOUT_S,
                 )
             else:
                 mask = field_mask_pb2.FieldMask(paths=paths)
-                operation = client.update_function(function=planned, update_mask=mask)
+                operation = client.update_function(
+                    function=planned, update_mask=mask, timeout=REQUEST_TIMEOUT_S
+                )
         done = wait_operation(operation, project=project, subject=subject)
         change.done += pending_note(done)
         change.data["done"] = done

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from tools.base import StrictArgs, ToolResult
 from tools.context import ToolContext
-from tools.gcp.gcf_api import clean_text, functions_client, gcp_errors
+from tools.gcp.gcf_api import REQUEST_TIMEOUT_S, clean_text, functions_client, gcp_errors
 from tools.gcp.gcf_common import GcfReadTool, require_function, view_function
 from tools.gcp.gcf_fields import FunctionArgs, GcfArgs
 
@@ -38,7 +38,7 @@ class GcfListFunctions(GcfReadTool):
         client = functions_client(ctx, project)
         found = []
         with gcp_errors(project=project, subject="the function list"):
-            for function in client.list_functions(parent=project.parent):
+            for function in client.list_functions(parent=project.parent, timeout=REQUEST_TIMEOUT_S):
                 view = view_function(function) or {}
                 if view["name"].startswith(args.prefix or ""):
                     found.append({**view, "state": clean_text(function.state.name)})
