@@ -1,0 +1,159 @@
+"""The generator: every target valid, splits disjoint by family, deterministic, card right."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from training.catalogue import CatalogueError, check_call
+from training.data_card import read_card
+from training.data_gen import (
+    TEMPLATES_DIR,
+    GenerationError,
+    GenerationSettings,
+    generate_dataset,
+    read_split,
+)
+from training.templates import TemplateError, load_templates, split_families
+
+REPO = Path(__file__).resolve().parents[2]
+COMMITTED = REPO / "datasets" / "generated" / "v1"
+SPLITS = ("train", "valid", "test")
+
+
+def _all(folder: Path) -> dict[str, list[dict]]:
+    return {split: read_split(folder, split) for split in SPLITS}
+
+
+def test_every_target_passes_catalogue_and_registry(small_data, registry_check):
+    registry, known = registry_check
+    records = _all(small_data / "v1")
+    assert all(records.values())
+    for rows in records.values():
+        for record in rows:
+            check_call(record["target"])
+            assert json.loads(record["messages"][2]["content"]) == record["target"]
+            if record["tool"] in known or record["tool"] in ("clarify", "no_action"):
+                registry.parse_call(record["target"])  # raises on any invalid target
+
+
+def test_committed_test_split_is_registry_valid(registry_check):
+    registry, _ = registry_check
+    rows = read_split(COMMITTED, "test") + read_split(COMMITTED, "valid")
+    assert len(rows) > 300
+    for record in rows:
+        registry.parse_call(record["target"])
+
+
+def test_splits_are_disjoint_by_family(small_data):
+    records = _all(small_data / "v1")
+    families = {split: {r["family"] for r in rows} for split, rows in records.items()}
+    assert not families["train"] & families["test"]
+    assert not families["train"] & families["valid"]
+    assert not families["valid"] & families["test"]
+    committed_test = {r["family"] for r in read_split(COMMITTED, "test")}
+    assert committed_test and not committed_test & families["train"]
+    # every tool and every no_action reason is in the test split
+    tools = {r["tool"] for r in records["test"]}
+    assert tools == {r["tool"] for r in records["train"]}
+    reasons = {r["target"]["args"]["reason"] for r in records["test"] if r["tool"] == "no_action"}
+    assert reasons == {"out_of_scope", "chit_chat", "unsafe"}
+
+
+def test_held_out_families_only_use_trained_arguments():
+    families = load_templates(TEMPLATES_DIR)
+    splits = split_families(families, seed=1234, test_fraction=0.2, valid_fraction=0.1)
+    trained = {(f.tool, key) for f in families if splits[f.family] == "train" for key in f.args}
+    for family in families:
+        if splits[family.family] != "train":
+            assert {(family.tool, key) for key in family.args} <= trained, family.family
+
+
+def test_generation_is_deterministic(tmp_path, registry_check):
+    registry, known = registry_check
+    settings = GenerationSettings(per_family={"train": 2, "valid": 1, "test": 1})
+    one = generate_dataset(settings, out_root=tmp_path / "a", registry=registry, registry_tools=known)
+    two = generate_dataset(settings, out_root=tmp_path / "b", registry=registry, registry_tools=known)
+    for split in SPLITS:
+        assert (one / f"{split}.jsonl").read_bytes() == (two / f"{split}.jsonl").read_bytes()
+
+
+def test_card_counts_match_records(small_data):
+    folder = small_data / "v1"
+    card = read_card(folder)
+    for split, rows in _all(folder).items():
+        counts = Counter(r["tool"] for r in rows)
+        assert card["totals"][split] == len(rows)
+        for tool, per_split in card["counts"].items():
+            assert per_split[split] == counts.get(tool, 0), (tool, split)
+    assert "| scale_deployment |" in (folder / "DATA_CARD.md").read_text()
+
+
+def test_scope_only_when_said(small_data):
+    for record in read_split(small_data / "v1", "train"):
+        args = record["target"]["args"]
+        text = record["messages"][1]["content"].lower()
+        if "namespace" in args:
+            assert args["namespace"] in text, record
+        if "cluster" in args:
+            assert args["cluster"].replace("-", "") in text.replace("-", "").replace(" ", ""), record
+
+
+def test_sizes_are_canonical(small_data):
+    sizes = [
+        r["target"]["args"][key]
+        for r in read_split(small_data / "v1", "train")
+        for key in ("memory", "memory_limit", "memory_request")
+        if key in r["target"]["args"]
+    ]
+    assert sizes and all(s.endswith(("Mi", "Gi")) for s in sizes)
+    assert not any(s in ("2048Mi", "1024Mi") for s in sizes)
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text)
+
+
+def test_invalid_target_stops_generation(tmp_path, registry_check):
+    registry, known = registry_check
+    _write(
+        tmp_path / "t",
+        "scale_deployment.yaml",
+        "tool: scale_deployment\nfamilies:\n"
+        "  - family: bad.scale\n    args: {name: '{deployment}', replicas: 500}\n"
+        "    texts: ['scale {deployment} to five hundred']\n",
+    )
+    with pytest.raises(GenerationError, match="bad.scale"):
+        generate_dataset(
+            GenerationSettings(per_family={"train": 2, "valid": 1, "test": 1}),
+            templates_dir=tmp_path / "t",
+            out_root=tmp_path / "out",
+            registry=registry,
+            registry_tools=known,
+        )
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("tool: nope\nfamilies: []\n", "unknown tool"),
+        ("tool: restart_deployment\nfamilies:\n  - family: x\n    args: {name: '{deployment}'}\n"
+         "    texts: ['restart it']\n", "lacks slots"),
+        ("tool: restart_deployment\nfamilies:\n  - family: x\n    args: {name: '{deployment}'}\n"
+         "    texts: ['restart {deployment} {bogus}']\n", "not in args"),
+        ("tool: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_malformed_templates_are_named(tmp_path, body, reason):
+    _write(tmp_path, "bad.yaml", body)
+    with pytest.raises(TemplateError, match=reason):
+        load_templates(tmp_path)
+
+
+def test_catalogue_rejects_non_canonical_memory():
+    with pytest.raises(CatalogueError, match="canonical"):
+        check_call({"tool": "deploy_service", "args": {"service": "redis", "memory": "2048Mi"}})

@@ -1,0 +1,134 @@
+"""Training settings: one typed model, every field documented; YAML files in training/configs/.
+
+The field docstrings are the documentation and the CLI help (`chatops train --help` lists
+them). A config file is untrusted input: unknown keys and bad values are clear errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+CONFIG_DIR = Path(__file__).resolve().parent / "configs"
+
+
+class ConfigError(ValueError):
+    """A training config cannot be used; the message says which file and field."""
+
+
+class TrainConfig(BaseModel):
+    """Everything that decides what `chatops train` produces."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    name: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
+    """Artifact name: the model lands in <out>/<name>/."""
+    seed: int = 0
+    """Seed for model init, batching and LoRA init."""
+
+    # data
+    data_version: str = Field(default="v1", pattern=r"^v[0-9]+$")
+    """Generated data set under datasets/generated/ (generated when missing)."""
+    train_limit: int | None = Field(default=None, ge=1)
+    """Use at most this many training records (None: all)."""
+    max_seq_len: int = Field(default=160, ge=32, le=2048)
+    """Longest token sequence; longer examples are dropped (counted in metrics)."""
+
+    # tokenizer
+    vocab_size: int = Field(default=3000, ge=300, le=65536)
+    """BPE vocabulary size before the JSON-fragment tokens are added."""
+
+    # in-house base (ignored with --base-model)
+    hidden_size: int = Field(default=256, ge=32)
+    """Width of the LLaMA base."""
+    num_layers: int = Field(default=4, ge=1)
+    """Decoder layers of the base."""
+    num_heads: int = Field(default=4, ge=1)
+    """Attention heads; head_dim = hidden_size / num_heads must be 32, 64, 80, 96, 112,
+    128 or 256 (vLLM's CPU attention supports only these)."""
+    intermediate_size: int = Field(default=704, ge=32)
+    """MLP width of the base."""
+    base_steps: int = Field(default=400, ge=0)
+    """Pretraining steps of the base on plain request/call text and man pages."""
+    base_batch_size: int = Field(default=32, ge=1)
+    """Sequences per pretraining step."""
+    base_seq_len: int = Field(default=128, ge=16)
+    """Packed sequence length for pretraining."""
+    base_lr: float = Field(default=3e-3, gt=0)
+    """Peak learning rate of pretraining (cosine decay after warmup)."""
+
+    # LoRA fine-tuning
+    lora_steps: int = Field(default=600, ge=1)
+    """LoRA fine-tuning steps (loss on the answer: call JSON + end mark)."""
+    lora_batch_size: int = Field(default=32, ge=1)
+    """Examples per LoRA step."""
+    lora_lr: float = Field(default=2e-3, gt=0)
+    """Peak learning rate of LoRA fine-tuning."""
+    lora_rank: int = Field(default=32, ge=1, le=256)
+    """LoRA rank r (serving needs --max-lora-rank >= r)."""
+    lora_alpha: int = Field(default=64, ge=1)
+    """LoRA scaling alpha."""
+    lora_dropout: float = Field(default=0.0, ge=0, lt=1)
+    """Dropout on the LoRA path."""
+    warmup_steps: int = Field(default=30, ge=0)
+    """Linear warmup steps of both phases."""
+    weight_decay: float = Field(default=0.0, ge=0)
+    """AdamW weight decay."""
+
+    # bookkeeping
+    checkpoint_every: int = Field(default=100, ge=1)
+    """Save a resumable checkpoint every N steps of each phase."""
+    eval_splits: tuple[str, ...] = ("valid", "test")
+    """Splits scored in-process after training (greedy decoding) into artifact metrics."""
+    eval_limit: int | None = Field(default=None, ge=1)
+    """Score at most this many records per split (None: all)."""
+    threads: int | None = Field(default=None, ge=1)
+    """torch threads (None: torch's default)."""
+
+    def digest(self) -> str:
+        """Hash of every field that changes the result (name and threads excluded)."""
+        fields = self.model_dump(mode="json", exclude={"name", "threads", "checkpoint_every"})
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def load_config(spec: str | Path) -> TrainConfig:
+    """A config by name (`quick`, `default`: training/configs/NAME.yaml) or by path."""
+    path = Path(spec)
+    if not path.suffix and not path.exists():
+        path = CONFIG_DIR / f"{spec}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in CONFIG_DIR.glob("*.yaml")))
+        raise ConfigError(f"No training config {spec!r}: give a path or one of {known}.")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a config is a mapping of field: value")
+    try:
+        config = TrainConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"{path}: {problems}") from None
+    head_dim = config.hidden_size // config.num_heads
+    if config.hidden_size % config.num_heads or head_dim not in (32, 64, 80, 96, 112, 128, 256):
+        raise ConfigError(
+            f"{path}: hidden_size/num_heads = {config.hidden_size}/{config.num_heads} gives "
+            f"head_dim {head_dim}; vLLM's CPU attention needs 32, 64, 80, 96, 112, 128 or 256"
+        )
+    return config
+
+
+def describe_fields() -> str:
+    """Every config field with its type, default and docstring (the CLI help)."""
+    lines = []
+    for name, field in TrainConfig.model_fields.items():
+        doc = " ".join((field.description or "").split())
+        lines.append(f"{name} (default {field.default!r}): {doc}")
+    return "\n".join(lines)

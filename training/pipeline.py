@@ -1,0 +1,335 @@
+"""`train_model`: data -> tokenizer -> in-house base -> LoRA SFT -> scored artifact.
+
+setup (config, data, cache key) -> fit (base pretraining, then LoRA) -> validate (greedy
+scores) -> write the artifact the spec describes (base/, adapter/, artifact.json, loss.png).
+Work in progress lives in <out_root>/.work/<name>-<cache key>/ with resumable checkpoints;
+an artifact whose cache key (data, config, schema, base) matches is returned at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from llm.prompt import CHAT_TEMPLATE, END_MARK, PROMPT_FORMAT, SPECIAL_TOKENS
+from llm.prompt import render_prompt, render_target
+from training.config import TrainConfig, load_config
+from training.corpus import man_documents, pair_document, tokenizer_texts
+from training.data_gen import GENERATED_DIR, GenerationSettings, read_split
+
+INHOUSE_BASE = "planton-inhouse-llama"
+TOKENIZER_SAMPLE = 4000
+
+
+def data_hash(folder: Path) -> str:
+    """Hash of the generated split files."""
+    digest = hashlib.sha256()
+    for split in ("train", "valid", "test"):
+        digest.update((folder / f"{split}.jsonl").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_data(version: str, *, root: Path = GENERATED_DIR) -> Path:
+    """The data set folder; generated (seeded, registry-checked) when train.jsonl is missing."""
+    folder = root / version
+    if not all((folder / f"{s}.jsonl").is_file() for s in ("train", "valid", "test")):
+        from training.data_gen import generate_dataset, load_registry_checker
+
+        registry, known = load_registry_checker()
+        generate_dataset(
+            GenerationSettings(version=version),
+            out_root=root,
+            registry=registry,
+            registry_tools=known,
+        )
+    return folder
+
+
+def _base_identity(base_model: str | None) -> str:
+    if base_model is None:
+        return INHOUSE_BASE
+    folder = Path(base_model).resolve()
+    digest = hashlib.sha256(str(folder).encode())
+    for path in sorted(folder.glob("*")):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}".encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(*, data: str, config: TrainConfig, schema: str, base: str) -> str:
+    """Key of one training result: same data, config, tool schema and base -> same model."""
+    text = json.dumps([data, config.digest(), schema, base])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _cached(artifact: Path, key: str) -> bool:
+    meta = artifact / "artifact.json"
+    if not meta.is_file():
+        return False
+    try:
+        data = json.loads(meta.read_text())
+    except json.JSONDecodeError:
+        return False
+    needed = ("base/config.json", "adapter/adapter_model.safetensors", "loss.png")
+    return data.get("cache_key") == key and all((artifact / n).is_file() for n in needed)
+
+
+def _sft_examples(records: list[dict], tokenizer: Any, max_len: int) -> tuple[list, int]:
+    examples, dropped = [], 0
+    for record in records:
+        prompt = tokenizer(
+            render_prompt(record["messages"][1]["content"], record["context"]),
+            add_special_tokens=False,
+        )["input_ids"]
+        answer = tokenizer(render_target(record["target"]), add_special_tokens=False)["input_ids"]
+        if len(prompt) + len(answer) > max_len:
+            dropped += 1
+            continue
+        examples.append((prompt + answer, [-100] * len(prompt) + answer))
+    return examples, dropped
+
+
+def _pretrain_base(config: TrainConfig, records: list[dict], work: Path, progress: bool) -> Any:
+    """Tokenizer and from-scratch base (cached in `work`); returns (model, tokenizer, losses)."""
+    from transformers import LlamaForCausalLM
+
+    from training.loop import batch_indices, fit, pack_tokens
+    from training.modeling import build_llama
+    from training.tokenizer import (
+        json_fragments,
+        load_tokenizer,
+        registry_fields,
+        save_tokenizer,
+        train_tokenizer,
+    )
+
+    tok_dir, base_dir = work / "tokenizer", work / "base"
+    man = man_documents()
+    if not (tok_dir / "tokenizer.json").is_file():
+        sample = records[:TOKENIZER_SAMPLE]
+        tokenizer = train_tokenizer(
+            tokenizer_texts(sample, man),
+            vocab_size=config.vocab_size,
+            fragments=json_fragments(registry_fields()),
+        )
+        save_tokenizer(tokenizer, tok_dir)
+    tokenizer = load_tokenizer(tok_dir)
+    losses_path = work / "base_losses.json"
+    if not (base_dir / "model.safetensors").is_file():
+        model = build_llama(config, tokenizer)
+        docs = [pair_document(r) for r in records] + man
+        ids = tokenizer(docs, add_special_tokens=False)["input_ids"]
+        end_id = tokenizer.convert_tokens_to_ids(END_MARK)
+        blocks = pack_tokens(ids, seq_len=config.base_seq_len, separator=end_id)
+
+        def make_batch(step: int) -> dict:
+            rows = blocks[
+                batch_indices(
+                    step, count=len(blocks), batch_size=config.base_batch_size, seed=config.seed
+                )
+            ]
+            return {"input_ids": rows, "labels": rows}
+
+        losses = []
+        if config.base_steps:
+            losses = fit(
+                model,
+                make_batch=make_batch,
+                steps=config.base_steps,
+                lr=config.base_lr,
+                warmup=config.warmup_steps,
+                weight_decay=config.weight_decay,
+                checkpoint=work / "base.ckpt",
+                checkpoint_every=config.checkpoint_every,
+                progress=progress,
+                desc="base pretraining",
+            )
+        seed_marker_embeddings(model, tokenizer)
+        model.save_pretrained(str(base_dir), safe_serialization=True)
+        save_tokenizer(tokenizer, base_dir)
+        losses_path.write_text(json.dumps(losses))
+    model = LlamaForCausalLM.from_pretrained(str(base_dir))
+    return model, tokenizer, json.loads(losses_path.read_text())
+
+
+# The plain words that play each marker's part in the base's pretraining documents.
+MARKER_WORDS = {"<|context|>": "channel:", "<|user|>": "\nrequest:", "<|call|>": "\ncall:"}
+
+
+def seed_marker_embeddings(model: Any, tokenizer: Any) -> None:
+    """Start each prompt marker at the mean embedding of the words it stands for in the
+    pretraining text ("request:" for <|user|>): the adapter then starts from a prompt
+    the base half understands instead of from random rows."""
+    import torch
+
+    weight = model.get_input_embeddings().weight
+    with torch.no_grad():
+        for marker, words in MARKER_WORDS.items():
+            ids = tokenizer(words, add_special_tokens=False)["input_ids"]
+            weight[tokenizer.convert_tokens_to_ids(marker)] = weight[ids].mean(dim=0)
+
+
+def _external_base(base_model: str, work: Path) -> tuple[Any, Any, str]:
+    from training.modeling import load_base_checkpoint
+    from training.tokenizer import save_tokenizer
+
+    model, tokenizer, family = load_base_checkpoint(base_model)
+    base_dir = work / "base"
+    if not (base_dir / "config.json").is_file():
+        model.save_pretrained(str(base_dir), safe_serialization=True)
+        save_tokenizer(tokenizer, base_dir)
+    return model, tokenizer, family
+
+
+def plot_losses(path: Path, *, base: list[float], lora: list[float]) -> None:
+    """loss.png: pretraining and LoRA loss curves (raw and smoothed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [(title, values) for title, values in (("base", base), ("LoRA", lora)) if values]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.5), squeeze=False)
+    for ax, (title, values) in zip(axes[0], panels, strict=True):
+        window = max(1, len(values) // 40)
+        smooth = [sum(values[max(0, i - window) : i + 1]) / len(values[max(0, i - window) : i + 1])
+                  for i in range(len(values))]  # fmt: skip
+        ax.plot(values, alpha=0.3, label="loss")
+        ax.plot(smooth, label="smoothed")
+        ax.set_title(f"{title} ({len(values)} steps)")
+        ax.set_xlabel("step")
+        ax.set_yscale("log")
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def train_model(
+    config: str | Path | TrainConfig = "default",
+    *,
+    out_root: Path = Path("artifacts/models"),
+    base_model: str | None = None,
+    progress: bool = True,
+    data_root: Path = GENERATED_DIR,
+) -> Path:
+    """Train (or return the cached) model artifact; returns <out_root>/<name>."""
+    import torch
+
+    from tools.registry import ToolRegistry
+    from training.evaluate import score_split
+    from training.loop import batch_indices, fit, pad_examples
+    from training.modeling import count_parameters, wrap_lora
+
+    started = time.monotonic()
+    config = config if isinstance(config, TrainConfig) else load_config(config)
+    registry = ToolRegistry()
+    schema = registry.schema_hash()
+    folder = ensure_data(config.data_version, root=data_root)
+    data = data_hash(folder)
+    key = cache_key(data=data, config=config, schema=schema, base=_base_identity(base_model))
+    artifact = Path(out_root) / config.name
+    if _cached(artifact, key):
+        return artifact
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    work = Path(out_root) / ".work" / f"{config.name}-{key}"
+    work.mkdir(parents=True, exist_ok=True)
+    records = read_split(folder, "train")[: config.train_limit]
+
+    if base_model is None:
+        model, tokenizer, base_losses = _pretrain_base(config, records, work, progress)
+        family = "llama"
+    else:
+        model, tokenizer, family = _external_base(base_model, work)
+        base_losses = []
+    base_done = time.monotonic()
+    base_params = count_parameters(model)
+
+    examples, dropped = _sft_examples(records, tokenizer, config.max_seq_len)
+    peft_model = wrap_lora(model, family=family, config=config)
+    pad_id = tokenizer.pad_token_id
+
+    def make_batch(step: int) -> dict:
+        picks = batch_indices(
+            step, count=len(examples), batch_size=config.lora_batch_size, seed=config.seed + 7
+        )
+        return pad_examples([examples[i] for i in picks], pad_id=pad_id)
+
+    lora_losses = fit(
+        peft_model,
+        make_batch=make_batch,
+        steps=config.lora_steps,
+        lr=config.lora_lr,
+        warmup=config.warmup_steps,
+        weight_decay=config.weight_decay,
+        checkpoint=work / "lora.ckpt",
+        checkpoint_every=config.checkpoint_every,
+        progress=progress,
+        desc="LoRA fine-tuning",
+    )
+    peft_model.save_pretrained(str(work / "adapter"), safe_serialization=True)
+    lora_done = time.monotonic()
+
+    metrics: dict[str, Any] = {"dropped_too_long": dropped}
+    for split in config.eval_splits:
+        rows = read_split(folder, split)[: config.eval_limit]
+        metrics[split] = score_split(peft_model, tokenizer, rows, registry)
+    metrics["seconds"] = {
+        "base": round(base_done - started, 1),
+        "lora": round(lora_done - base_done, 1),
+        "eval": round(time.monotonic() - lora_done, 1),
+        "total": round(time.monotonic() - started, 1),
+    }
+    metrics["final_loss"] = {
+        "base": base_losses[-1] if base_losses else None,
+        "lora": lora_losses[-1],
+    }
+    meta = {
+        "name": config.name,
+        "base_model": INHOUSE_BASE if base_model is None else str(Path(base_model).resolve()),
+        "family": family,
+        "prompt_format": PROMPT_FORMAT,
+        "chat_template": CHAT_TEMPLATE,
+        "tokenizer": {
+            "file": "base/tokenizer.json",
+            "vocab_size": len(tokenizer),
+            "special_tokens": list(SPECIAL_TOKENS),
+            "kind": "byte-level BPE" if base_model is None else "from the base checkpoint",
+        },
+        "tool_schema_hash": schema,
+        "data_hash": data,
+        "data_version": config.data_version,
+        "cache_key": key,
+        "config": config.model_dump(mode="json"),
+        "hyperparameters": {
+            "model": model.config.to_dict() if hasattr(model, "config") else {},
+            "parameters": base_params,
+            "lora": {"r": config.lora_rank, "alpha": config.lora_alpha,
+                     "targets": list(peft_model.peft_config["default"].target_modules)},
+        },  # fmt: skip
+        "metrics": metrics,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    _write_artifact(artifact, work, meta, base_losses, lora_losses)
+    return artifact
+
+
+def _write_artifact(artifact: Path, work: Path, meta: dict, base: list, lora: list) -> None:
+    """Assemble the artifact next to its final place, then swap it in."""
+    staging = artifact.with_name(artifact.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    shutil.copytree(work / "base", staging / "base")
+    shutil.copytree(work / "adapter", staging / "adapter")
+    plot_losses(staging / "loss.png", base=base, lora=lora)
+    (staging / "artifact.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+    if artifact.exists():
+        shutil.rmtree(artifact)
+    staging.rename(artifact)
