@@ -16,8 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from llm.prompt import CHAT_TEMPLATE, END_MARK, PROMPT_FORMAT, SPECIAL_TOKENS
-from llm.prompt import render_prompt, render_target
+from llm.prompt import (
+    CHAT_TEMPLATE,
+    END_MARK,
+    PROMPT_FORMAT,
+    SPECIAL_TOKENS,
+    render_prompt,
+    render_target,
+)
 from training.config import TrainConfig, load_config
 from training.corpus import man_documents, pair_document, tokenizer_texts
 from training.data_gen import GENERATED_DIR, GenerationSettings, read_split
@@ -311,8 +317,11 @@ def train_model(
         "hyperparameters": {
             "model": model.config.to_dict() if hasattr(model, "config") else {},
             "parameters": base_params,
-            "lora": {"r": config.lora_rank, "alpha": config.lora_alpha,
-                     "targets": list(peft_model.peft_config["default"].target_modules)},
+            "lora": {
+                "r": config.lora_rank,
+                "alpha": config.lora_alpha,
+                "targets": list(peft_model.peft_config["default"].target_modules),
+            },
         },  # fmt: skip
         "metrics": metrics,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

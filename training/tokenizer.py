@@ -21,7 +21,7 @@ def json_fragments(tool_fields: dict[str, list[str]]) -> list[str]:
         fragments.add(f'{{"tool":"{tool}","args":{{')
         fragments.add(f'{{"tool":"{tool}","args":{{}}}}')
         for key in fields:
-            for head in ("", ",", '",', '],', "},"):
+            for head in ("", ",", '",', "],", "},"):
                 fragments.add(f'{head}"{key}":"')
                 fragments.add(f'{head}"{key}":')
                 fragments.add(f'{head}"{key}":["')

@@ -75,8 +75,9 @@ def test_held_out_families_only_use_trained_arguments():
 def test_generation_is_deterministic(tmp_path, registry_check):
     registry, known = registry_check
     settings = GenerationSettings(per_family={"train": 2, "valid": 1, "test": 1})
-    one = generate_dataset(settings, out_root=tmp_path / "a", registry=registry, registry_tools=known)
-    two = generate_dataset(settings, out_root=tmp_path / "b", registry=registry, registry_tools=known)
+    kwargs = {"registry": registry, "registry_tools": known}
+    one = generate_dataset(settings, out_root=tmp_path / "a", **kwargs)
+    two = generate_dataset(settings, out_root=tmp_path / "b", **kwargs)
     for split in SPLITS:
         assert (one / f"{split}.jsonl").read_bytes() == (two / f"{split}.jsonl").read_bytes()
 
@@ -99,7 +100,8 @@ def test_scope_only_when_said(small_data):
         if "namespace" in args:
             assert args["namespace"] in text, record
         if "cluster" in args:
-            assert args["cluster"].replace("-", "") in text.replace("-", "").replace(" ", ""), record
+            squeezed = text.replace("-", "").replace(" ", "")
+            assert args["cluster"].replace("-", "") in squeezed, record
 
 
 def test_sizes_are_canonical(small_data):
@@ -141,10 +143,16 @@ def test_invalid_target_stops_generation(tmp_path, registry_check):
     ("body", "reason"),
     [
         ("tool: nope\nfamilies: []\n", "unknown tool"),
-        ("tool: restart_deployment\nfamilies:\n  - family: x\n    args: {name: '{deployment}'}\n"
-         "    texts: ['restart it']\n", "lacks slots"),
-        ("tool: restart_deployment\nfamilies:\n  - family: x\n    args: {name: '{deployment}'}\n"
-         "    texts: ['restart {deployment} {bogus}']\n", "not in args"),
+        (
+            "tool: restart_deployment\nfamilies:\n  - family: x\n    args: {name: '{deployment}'}\n"
+            "    texts: ['restart it']\n",
+            "lacks slots",
+        ),
+        (
+            "tool: restart_deployment\nfamilies:\n  - family: x\n    args: {name: '{deployment}'}\n"
+            "    texts: ['restart {deployment} {bogus}']\n",
+            "not in args",
+        ),
         ("tool: [unclosed\n", "not valid YAML"),
     ],
 )

@@ -73,6 +73,6 @@ def test_changed_config_retrains(trained, small_data, tiny_config):
     artifact = train_model(other, out_root=out, progress=False, data_root=small_data)
     meta = json.loads((artifact / "artifact.json").read_text())
     assert meta["config"]["lora_steps"] == 4
-    assert meta["cache_key"] != json.loads(
-        (out / "tiny" / "artifact.json").read_text()
-    )["cache_key"]
+    assert (
+        meta["cache_key"] != json.loads((out / "tiny" / "artifact.json").read_text())["cache_key"]
+    )
