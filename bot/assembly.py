@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.engine import Engine
@@ -37,6 +38,21 @@ def build_planner(settings: Settings, *, registry: ToolRegistry) -> Planner:
     )
 
 
+def describe_model(settings: Settings) -> str | None:
+    """A short label of the model artifact the settings point at (for the audit)."""
+    if settings.model.planner == "keyword":
+        return None
+    meta_file = settings.model.artifact / "artifact.json"
+    try:
+        meta = json.loads(meta_file.read_text())
+    except (OSError, ValueError):
+        return None
+    return (
+        f"{meta.get('name')} created {meta.get('created')} base {meta.get('base_model')} "
+        f"data {str(meta.get('data_hash'))[:12]} schema {meta.get('tool_schema_hash')}"
+    )
+
+
 def build_engine(
     settings: Settings, *, planner: Planner | None = None, **engine_args: Any
 ) -> Engine:
@@ -52,5 +68,5 @@ def build_engine(
         policy=policy,
         store=open_store(settings.database_url),
         identities=Identities(settings.identities),
-        **engine_args,
+        **{"model_version": describe_model(settings), **engine_args},
     )

@@ -67,11 +67,13 @@ class Engine:
         identities: Identities | None = None,
         clock: Callable[[], datetime] = utc_now,
         live: LiveValues | None = None,
+        model_version: str | None = None,
     ) -> None:
         self.settings, self.planner, self.registry = settings, planner, registry
         self.ctx, self.policy, self.store = tool_context, policy, store
         self.identities = identities or Identities()
         self.clock = clock
+        self.model_version = model_version
         self.live = live or LiveValues(registry=registry, tool_context=tool_context)
         self.auditor = Auditor(store=store, clock=clock)
         self.approvals = ApprovalFlow(
@@ -172,7 +174,11 @@ class Engine:
                 result={"raw": raw[:2000]} if raw else None,
             )
             return [ChatReply(kind=ReplyKind.ERROR, text=planner_error_text(exc))]
-        turn.fields = {"model": proposal.model, "adapter": proposal.adapter}
+        turn.fields = {
+            "model": proposal.model,
+            "adapter": proposal.adapter,
+            "model_version": self.model_version,
+        }
         raw_call = proposal.call.as_dict()
         if raw_call["tool"] in NON_ACTIONS:
             return self._non_action(turn, raw_call)

@@ -30,6 +30,8 @@ class AuditEntry:
     approval_id: str | None = None
     model: str | None = None
     adapter: str | None = None
+    model_version: str | None = None
+    """The served artifact (name, creation time, data and schema hashes) when known."""
     bot_version: str | None = None
     tool: str | None = None
     call: dict[str, Any] | None = None

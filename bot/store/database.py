@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 
 from bot.store.approvals import ApprovalStore
 from bot.store.audit import AuditLog
 from bot.store.events import EventLog
-from bot.store.schema import metadata
+from bot.store.schema import SQLITE_GUARDS, metadata
 
 
 def utc_now() -> datetime:
@@ -53,7 +53,27 @@ def open_store(url: str) -> Store:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
     metadata.create_all(engine)
+    _add_missing_columns(engine)
+    if parsed.get_backend_name() == "sqlite":  # guards of a database made by older code
+        with engine.begin() as connection:
+            for statement in SQLITE_GUARDS:
+                connection.execute(text(statement))
     return Store(engine)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add nullable columns newer code defines to tables an older version created."""
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present or not column.nullable:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            with engine.begin() as connection:
+                connection.execute(
+                    text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+                )
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:

@@ -38,6 +38,7 @@ audit_records = Table(
     Column("text", Text),
     Column("model", String(200)),
     Column("adapter", String(200)),
+    Column("model_version", String(300)),
     Column("bot_version", String(64)),
     Column("tool", String(64), index=True),
     Column("call", JSON),
@@ -94,7 +95,7 @@ processed_events = Table(
     UniqueConstraint("platform", "event_id", name="uq_event_once"),
 )
 
-_SQLITE_GUARDS = [
+SQLITE_GUARDS = [
     f"CREATE TRIGGER IF NOT EXISTS audit_no_{op.lower()} BEFORE {op} ON audit_records "
     "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END"
     for op in ("UPDATE", "DELETE")
@@ -107,7 +108,7 @@ _POSTGRES_GUARDS = [
     "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit_records "
     "FOR EACH STATEMENT EXECUTE FUNCTION chatops_audit_append_only()",
 ]
-for _statement in _SQLITE_GUARDS:
+for _statement in SQLITE_GUARDS:
     event.listen(audit_records, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in _POSTGRES_GUARDS:
     event.listen(audit_records, "after_create", DDL(_statement).execute_if(dialect="postgresql"))

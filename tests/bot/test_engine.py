@@ -188,3 +188,21 @@ def test_duplicate_event_acts_once(make_engine):
     assert ask(engine, "alice", "restart web in staging", event_id="Ev42") == []
     assert len(engine.store.approvals.list_requests()) == 1
     assert events(engine) == ["approval_requested"]
+
+
+def test_audit_names_the_model_artifact(make_engine, tmp_path):
+    artifact = tmp_path / "model"
+    artifact.mkdir()
+    meta = {
+        "name": "default",
+        "created": "2026-12-01T04:00:00Z",
+        "base_model": "planton-base",
+        "data_hash": "abcdef0123456789",
+        "tool_schema_hash": "0123456789abcdef",
+    }
+    (artifact / "artifact.json").write_text(json.dumps(meta))
+    engine = make_engine(model={"artifact": str(artifact)})
+    ask(engine, "dave", "list deployments in staging")
+    [record] = engine.store.audit.query()
+    assert record.model_version.startswith("default created 2026-12-01T04:00:00Z")
+    assert "schema 0123456789abcdef" in record.model_version

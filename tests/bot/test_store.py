@@ -149,3 +149,24 @@ def test_pending_requests_survive_reopening(store_url):
         approval.id
     ]
     second.close()
+
+
+def test_an_older_database_gains_new_columns(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE TABLE audit_records (id INTEGER PRIMARY KEY, at DATETIME NOT NULL, "
+                "event VARCHAR(32) NOT NULL, request_id VARCHAR(64) NOT NULL, "
+                "platform VARCHAR(32) NOT NULL, user_id VARCHAR(128) NOT NULL)"
+            )
+        )
+    engine.dispose()
+    store = open_store(url)
+    store.audit.append(_entry(model_version="default created today"))
+    assert store.audit.query()[0].model_version == "default created today"
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with store.engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM audit_records"))
+    store.close()
