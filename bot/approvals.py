@@ -172,7 +172,10 @@ class ApprovalFlow:
         if not self.store.approvals.transition(
             record.id, from_status=PENDING, to_status=EXECUTING, unexpired_at=now
         ):
-            return [self._reply(record, ReplyKind.INFO, status_text(self._reload(record)))]
+            current = self._reload(record)
+            if current.status is PENDING:  # lost only to the clock: it expired meanwhile
+                return self._expire(current, platform=platform, user=user, now=now)
+            return [self._reply(record, ReplyKind.INFO, status_text(current))]
         approvers = self.store.approvals.approvers(record.id)
         try:
             result = prepared.tool.execute(prepared.call.args, self.ctx)
