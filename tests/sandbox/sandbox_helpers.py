@@ -54,3 +54,31 @@ def deployment(
             },
         },
     }
+
+
+def raw_request(
+    clients: Clients,
+    method: str,
+    path: str,
+    body: object = None,
+    *,
+    content_type: str = "application/json",
+    accept: str = "application/json",
+) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP call with no client-side checks (to send what the typed client refuses)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        clients.server.url + path,
+        data=data,
+        method=method,
+        headers={"Content-Type": content_type, "Accept": accept},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()

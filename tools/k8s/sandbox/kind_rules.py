@@ -74,6 +74,15 @@ def _workload(kind: str, spec: dict[str, Any], old_spec: dict[str, Any] | None) 
 
 def _strategy(strategy: dict[str, Any]) -> list[Cause]:
     rolling = strategy.get("rollingUpdate")
+    if strategy.get("type") not in ("Recreate", "RollingUpdate"):
+        return [
+            (
+                "FieldValueNotSupported",
+                "spec.strategy.type",
+                f'Unsupported value: "{strategy.get("type")}": supported values: "Recreate",'
+                ' "RollingUpdate"',
+            )
+        ]
     if strategy.get("type") == "Recreate" and rolling:
         return [
             (
