@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 from pathlib import Path
 
 import typer
@@ -94,7 +93,9 @@ def bench(
     if requests < 1 or any(level < 1 for level in levels):
         _fail("--requests and every concurrency level must be at least 1", code=2)
     registry = ToolRegistry()
-    command = shlex.join(["chatops", *sys.argv[1:]])
+    parts = ["chatops", "bench", "--requests", str(requests), "--concurrency", concurrency]
+    parts += ["--artifact", str(artifact)] if artifact else ["--url", url, "--model", model]
+    command = shlex.join([*parts, "--out", str(out)])
     server = None
     try:
         if artifact is not None:

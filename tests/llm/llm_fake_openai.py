@@ -23,8 +23,11 @@ class FakeOpenAI:
         models: dict[str, str | None] | None = None,
         delay_s: float = 0.0,
         status: int = 200,
+        default: str | None = None,
     ) -> None:
         self.contents = list(contents)
+        self.default = default
+        """The answer once `contents` is used up (None: a test error)."""
         self.models = models if models is not None else {"base": None, "planton": "base"}
         self.delay_s = delay_s
         self.status = status
@@ -63,6 +66,19 @@ class FakeOpenAI:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout tests)
 
+            def _stream(self, content: str) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                for piece in (content[:5], content[5:]):
+                    delta = {"choices": [{"index": 0, "delta": {"content": piece}}]}
+                    self.wfile.write(
+                        f"data: {json.dumps(delta, separators=(',', ':'))}\n\n".encode()
+                    )
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.close_connection = True
+
             def do_GET(self) -> None:
                 if self.path != "/v1/models":
                     return self._send(404, {"detail": "Not Found"})
@@ -79,7 +95,9 @@ class FakeOpenAI:
                     return self._send(404, {"error": {"message": message, "code": 404}})
                 if fake.status != 200:
                     return self._send(fake.status, {"error": {"message": "engine died"}})
-                content = fake.contents.pop(0)
+                content = fake.contents.pop(0) if fake.contents else fake.default
+                if request.get("stream"):
+                    return self._stream(content)
                 choice = {"index": 0, "message": {"role": "assistant", "content": content}}
                 usage = {"prompt_tokens": 10, "completion_tokens": 7, "total_tokens": 17}
                 self._send(200, {"object": "chat.completion", "choices": [choice], "usage": usage})
