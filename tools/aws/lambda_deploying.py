@@ -8,6 +8,7 @@ from pydantic import Field
 
 from tools.aws.lambda_api import Account, aws_client, aws_errors
 from tools.aws.lambda_common import (
+    WAIT,
     Change,
     LambdaWriteTool,
     find_configuration,
@@ -154,7 +155,8 @@ class LambdaDeployFunction(LambdaWriteTool):
                 Publish=False,
                 **settings,
             )
-            client.get_waiter("function_active_v2").wait(FunctionName=args.name)
+            waiter = client.get_waiter("function_active_v2")
+            waiter.wait(FunctionName=args.name, WaiterConfig=WAIT)
         return change
 
     def update(
