@@ -125,7 +125,8 @@ class DeployService(KubeWriteTool):
         diffs = create_workload(
             apis, deployment=deployment, service=service, dry_run=dry_run, secret=secret
         )
-        what = f"{args.service} {name} ({image}, memory {memory}, cpu {cpu}, port {entry.port})"
+        called = args.service if name == args.service else f"{args.service} as {name}"
+        what = f"{called} ({image}, memory {memory}, cpu {cpu}, port {entry.port})"
         place = where(namespace, apis.alias)
         data = {
             "name": name,

@@ -206,6 +206,7 @@ class SetResources(KubeWriteTool):
         merged = merged_resources(current, args)
         changes = {k: v for k, v in merged.items() if not same_quantities(v, current.get(k) or {})}
         place = where(namespace, apis.alias)
+        of = f" (container {container})" if container != args.name else ""
         shown = ", ".join(
             f"{part} {kind}={value}"
             for part, values in merged.items()
@@ -219,7 +220,7 @@ class SetResources(KubeWriteTool):
             "resources": merged,
         }
         if not changes:
-            same = f"Container {container} of {args.name} {place} already has {shown}; no change."
+            same = f"Deployment {args.name} {place} already has {shown}; nothing to change."
             return Change(planned=same, done=same, data={**data, "changed": False})
         body = {
             "spec": {
@@ -230,8 +231,8 @@ class SetResources(KubeWriteTool):
             apis, name=args.name, namespace=namespace, body=body, dry_run=dry_run
         )
         return Change(
-            planned=f"Set resources of {container} in {args.name} {place}: {shown}.",
-            done=f"Set resources of {container} in {args.name} {place}: {shown}; pods roll over.",
+            planned=f"Set resources of deployment {args.name} {place}{of}: {shown}.",
+            done=f"Set resources of deployment {args.name} {place}{of}: {shown}; pods roll over.",
             diffs=[(f"deployment/{args.name}", view_deployment(before), view_deployment(after))],
             data={**data, "changed": True},
         )

@@ -204,6 +204,7 @@ class SetImage(KubeWriteTool):
         containers = before["spec"]["template"]["spec"]["containers"]
         old_image = next(c.get("image") for c in containers if c.get("name") == container)
         place = where(namespace, apis.alias)
+        of = f" (container {container})" if container != args.name else ""
         data = {
             "name": args.name,
             "namespace": namespace,
@@ -224,8 +225,8 @@ class SetImage(KubeWriteTool):
             apis, name=args.name, namespace=namespace, body=body, dry_run=dry_run
         )
         return Change(
-            planned=f"Set image of {container} in {args.name} {place} to {args.image}.",
-            done=f"Set image of {container} in {args.name} {place} to {args.image}.",
+            planned=f"Set image of deployment {args.name}{of} {place} to {args.image}.",
+            done=f"Set image of deployment {args.name}{of} {place} to {args.image}.",
             diffs=[(f"deployment/{args.name}", view_deployment(before), view_deployment(after))],
             data={**data, "changed": True},
         )
