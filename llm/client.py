@@ -88,7 +88,8 @@ class ToolCallClient:
         self.max_tokens = max_tokens
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._http = httpx.Client(timeout=httpx.Timeout(timeout_s), headers=headers)
-        self._adapter: str | None | bool = False  # False: not looked up yet
+        self._adapter: str | None = None
+        self._looked_up = False  # /models is read once, on the first request
 
     def close(self) -> None:
         self._http.close()
@@ -111,22 +112,24 @@ class ToolCallClient:
         adapter = self.served_adapter()
         schema = grammar_schema(self.registry.call_schema(live or {}))
         messages = chat_messages(text, context or {})
-        raw, tokens = self._complete(messages, schema)
+        raw, tokens, finish = self._complete(messages, schema)
         retried = False
         try:
             call = self.registry.parse_call(raw)
         except InvalidCall as first:
             retried = True
-            messages += [{"role": "assistant", "content": raw}, retry_message(str(first))]
-            raw, more = self._complete(messages, schema)
+            error = self._explain(first, finish)
+            messages += [{"role": "assistant", "content": raw}, retry_message(error)]
+            raw, more, finish = self._complete(messages, schema)
             tokens += more
             try:
                 call = self.registry.parse_call(raw)
             except InvalidCall as second:
+                error = self._explain(second, finish)
                 raise UnusableOutput(
-                    f"The model's answer was not a valid tool call, even after a retry: {second}",
+                    f"The model's answer was not a valid tool call, even after a retry: {error}",
                     raw=raw,
-                    error=str(second),
+                    error=error,
                 ) from None
         return Proposal(
             call=call,
@@ -143,8 +146,8 @@ class ToolCallClient:
 
         Looked up once in /models; raises AdapterMissing when the server lacks `model`.
         """
-        if self._adapter is not False:
-            return self._adapter  # type: ignore[return-value]
+        if self._looked_up:
+            return self._adapter
         data = self._request("GET", "/models")
         entries = {m.get("id"): m for m in data.get("data", []) if isinstance(m, dict)}
         if self.model not in entries:
@@ -155,9 +158,17 @@ class ToolCallClient:
             )
         parent = entries[self.model].get("parent")
         self._adapter = self.model if parent and parent != self.model else None
+        self._looked_up = True
         return self._adapter
 
-    def _complete(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> tuple[str, int]:
+    def _explain(self, error: InvalidCall, finish: str) -> str:
+        if finish == "length":
+            return f"{error} (the answer was cut off at max_tokens={self.max_tokens})"
+        return str(error)
+
+    def _complete(
+        self, messages: list[dict[str, str]], schema: dict[str, Any]
+    ) -> tuple[str, int, str]:
         body = {
             "model": self.model,
             "messages": messages,
@@ -171,14 +182,15 @@ class ToolCallClient:
         }
         data = self._request("POST", "/chat/completions", body=body)
         try:
-            content = data["choices"][0]["message"].get("content") or ""
+            choice = data["choices"][0]
+            content = choice["message"].get("content") or ""
         except (KeyError, IndexError, TypeError, AttributeError):
             raise ModelUnavailable(
                 f"{self.base_url} answered without choices; is it an OpenAI-compatible server?"
             ) from None
         usage = data.get("usage") or {}
         tokens = usage.get("completion_tokens") if isinstance(usage, dict) else 0
-        return str(content), int(tokens or 0)
+        return str(content), int(tokens or 0), str(choice.get("finish_reason") or "")
 
     def _request(self, method: str, path: str, *, body: Any = None) -> dict[str, Any]:
         url = self.base_url + path

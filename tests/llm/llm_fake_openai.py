@@ -24,11 +24,13 @@ class FakeOpenAI:
         delay_s: float = 0.0,
         status: int = 200,
         default: str | None = None,
+        finish_reason: str = "stop",
     ) -> None:
         self.contents = list(contents)
         self.default = default
         """The answer once `contents` is used up (None: a test error)."""
         self.models = models if models is not None else {"base": None, "planton": "base"}
+        self.finish_reason = finish_reason
         self.delay_s = delay_s
         self.status = status
         self.requests: list[dict[str, Any]] = []
@@ -98,7 +100,8 @@ class FakeOpenAI:
                 content = fake.contents.pop(0) if fake.contents else fake.default
                 if request.get("stream"):
                     return self._stream(content)
-                choice = {"index": 0, "message": {"role": "assistant", "content": content}}
+                message = {"role": "assistant", "content": content}
+                choice = {"index": 0, "message": message, "finish_reason": fake.finish_reason}
                 usage = {"prompt_tokens": 10, "completion_tokens": 7, "total_tokens": 17}
                 self._send(200, {"object": "chat.completion", "choices": [choice], "usage": usage})
 

@@ -76,6 +76,13 @@ def test_invalid_twice_is_unusable_output(registry):
     assert "drop_db" in caught.value.error
 
 
+def test_cut_off_answer_says_so(registry):
+    cut = '{"tool":"clarify","args":{"question":"which'
+    with FakeOpenAI(contents=[cut, cut], finish_reason="length") as fake:
+        with pytest.raises(UnusableOutput, match="cut off at max_tokens=384"):
+            client_for(fake, registry).propose("hi", context=CONTEXT, live={})
+
+
 def test_missing_adapter_is_named(registry):
     with FakeOpenAI(contents=[GOOD], models={"base": None}) as fake:
         with pytest.raises(AdapterMissing, match="'planton'.*serves \\['base'\\]"):
