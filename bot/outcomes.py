@@ -46,6 +46,7 @@ class Outcomes:
         self.ctx, self.approvals, self.auditor, self.live = tool_context, approvals, auditor, live
 
     def refuse(self, turn: Turn, prepared: PreparedCall, decision: Decision) -> list[ChatReply]:
+        """Say no, with the policy's reason."""
         self.audit(turn, "refused", **_call_fields(prepared, decision))
         text = f"Refused: {decision.reason} {NOTHING_DONE}"
         return [
@@ -57,6 +58,7 @@ class Outcomes:
         ]
 
     def suggest(self, turn: Turn, prepared: PreparedCall, decision: Decision) -> list[ChatReply]:
+        """Show the call and its dry run; run nothing (suggest-only places)."""
         try:
             plan = prepared.tool.plan(prepared.call.args, self.ctx)
         except ToolError as exc:
@@ -74,6 +76,7 @@ class Outcomes:
     def ask_approval(
         self, turn: Turn, prepared: PreparedCall, decision: Decision
     ) -> list[ChatReply]:
+        """Dry-run the call, store an approval request bound to it, and show both."""
         try:
             plan = prepared.tool.plan(prepared.call.args, self.ctx)
         except ToolError as exc:
@@ -97,6 +100,7 @@ class Outcomes:
         return [reply]
 
     def run_now(self, turn: Turn, prepared: PreparedCall, decision: Decision) -> list[ChatReply]:
+        """Run an allowed call at once (a change still gets its dry run first)."""
         dry_run = None
         try:
             if prepared.risk is not Risk.READ:  # a change allowed without approval: dry run first
@@ -117,6 +121,7 @@ class Outcomes:
     def tool_failed(
         self, turn: Turn, prepared: PreparedCall, decision: Decision, exc: ToolError, *, stage: str
     ) -> list[ChatReply]:
+        """Audit and explain a tool failure (temporary ones suggest a retry)."""
         self.audit(turn, "failed", error=f"{stage}: {exc}", **_call_fields(prepared, decision))
         retry = ""
         if isinstance(exc, TemporaryToolError):

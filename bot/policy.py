@@ -23,6 +23,8 @@ __all__ = ["Decision", "DecisionKind", "Mode", "Policy", "load_policy", "parse_p
 
 
 class DecisionKind(StrEnum):
+    """What happens to a call: run, wait for approvals, refuse, or only suggest."""
+
     ALLOW = "allow"
     NEEDS_APPROVAL = "needs_approval"
     REFUSE = "refuse"
@@ -40,6 +42,7 @@ class Decision:
     """Distinct approvers needed (NEEDS_APPROVAL only)."""
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON form for the audit log."""
         return {
             "kind": self.kind.value,
             "reason": self.reason,
@@ -75,6 +78,7 @@ class Policy:
         return sorted(set(roles))
 
     def mode_for(self, *, cluster: str, namespace: str | None) -> Mode:
+        """Mode of a place: the first matching mode rule, else the default."""
         for rule in self.spec.modes.rules:
             if fnmatchcase(cluster, rule.cluster) and _matches(namespace, [rule.namespace]):
                 return rule.mode

@@ -16,6 +16,8 @@ GLOB_PATTERN = r"^[A-Za-z0-9_*?.:@-]{1,100}$"
 
 
 class Mode(StrEnum):
+    """How changes are handled in a place (reads always run)."""
+
     READ_ONLY = "read-only"
     SUGGEST_ONLY = "suggest-only"
     EXECUTE_WITH_APPROVAL = "execute-with-approval"

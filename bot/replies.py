@@ -60,6 +60,7 @@ def approval_text(
     approval_id: str,
     expires_at: datetime,
 ) -> str:
+    """Text of an approval request: who, what exactly, where, dry run, expiry."""
     where = place_of(prepared.target)
     production = " (production)" if prepared.production else ""
     return (
@@ -102,6 +103,7 @@ def approval_reply(record: ApprovalRecord, prepared: PreparedCall, plan: Plan) -
 
 
 def result_text(result: ToolResult) -> str:
+    """A tool result's summary, secrets masked."""
     return redact_text(result.summary)
 
 

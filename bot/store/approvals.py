@@ -23,6 +23,8 @@ from bot.store.schema import approval_decisions, approvals
 
 
 class ApprovalStatus(StrEnum):
+    """pending -> executing -> executed | failed; pending -> rejected | expired | failed."""
+
     PENDING = "pending"
     EXECUTING = "executing"
     EXECUTED = "executed"
@@ -87,6 +89,7 @@ class ApprovalStore:
         raise RuntimeError("could not allocate an approval id")
 
     def get(self, approval_id: str) -> ApprovalRecord | None:
+        """The request with this id, or None."""
         with self._engine.connect() as connection:
             row = (
                 connection.execute(select(approvals).where(approvals.c.id == approval_id))
@@ -136,6 +139,7 @@ class ApprovalStore:
             return [f"{p}:{u}" for p, u in connection.execute(statement)]
 
     def count_approvals(self, approval_id: str) -> int:
+        """How many distinct people approved."""
         table = approval_decisions
         statement = select(func.count()).where(
             table.c.approval_id == approval_id, table.c.approve.is_(True)
