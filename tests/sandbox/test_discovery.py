@@ -67,4 +67,5 @@ def test_unknown_paths_are_kubernetes_not_found(empty):
 
 def test_health_endpoints(empty):
     assert _get(empty.server.url + "/healthz") == {"status": "ok"}
-    assert _get(empty.server.url + "/apis/policy/v1")["resources"] == []
+    policy = {r["name"] for r in _get(empty.server.url + "/apis/policy/v1")["resources"]}
+    assert policy == {"poddisruptionbudgets", "poddisruptionbudgets/status"}

@@ -1,7 +1,8 @@
 """All controllers, run to a fixed point after every write and whenever time moves a pod on.
 
 Order of one pass: garbage collection, nodes, autoscalers, deployments, ReplicaSets,
-pods (binding, status, kubelet events). Passes repeat until nothing changes.
+pods (binding, status, kubelet events), disruption budgets. Passes repeat until nothing
+changes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 from typing import Any
 
 from tools.k8s.sandbox.autoscaling import sync_hpa
+from tools.k8s.sandbox.disruption import sync_budget
 from tools.k8s.sandbox.events import record_event, upsert_event
 from tools.k8s.sandbox.pod_lifecycle import compute_pod
 from tools.k8s.sandbox.replicas import bind_pod, controller_uid, pick_node, sync_replicaset
@@ -69,6 +71,8 @@ class Controllers:
         for pod in store.items("pods"):
             due = self._sync_pod(pod["metadata"]["namespace"], pod["metadata"]["name"])
             dues += [due] if due is not None else []
+        for pdb in store.items("poddisruptionbudgets"):
+            sync_budget(store, pdb["metadata"]["name"], pdb["metadata"]["namespace"])
         self.next_due = min(dues, default=None)
 
     def _collect_garbage(self) -> None:

@@ -326,6 +326,13 @@ def _as_object(rt: ResourceType, body: Any) -> dict[str, Any]:
 def _reset_status(obj: dict[str, Any]) -> None:
     """Status of a new object is the server's, except where a client legitimately sets it."""
     kind = obj["kind"]
+    if kind == "PodDisruptionBudget":
+        obj["status"] = {
+            "disruptionsAllowed": 0,
+            "currentHealthy": 0,
+            "desiredHealthy": 0,
+            "expectedPods": 0,
+        }
     if kind in ("Deployment", "ReplicaSet", "HorizontalPodAutoscaler"):
         obj["status"] = {"replicas": 0} if kind == "ReplicaSet" else {}
         if kind == "HorizontalPodAutoscaler":

@@ -84,10 +84,20 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         ("all",),
         has_generation=True,
     ),
+    ResourceType(
+        "policy",
+        "v1",
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        True,
+        ("pdb",),
+        ("status",),
+        has_generation=True,
+    ),
 )
 
-# Groups that are advertised even without resources of their own (policy: pods/eviction).
-EXTRA_GROUP_VERSIONS: dict[str, str] = {"policy": "v1"}
+# Groups that are advertised even without resources of their own.
+EXTRA_GROUP_VERSIONS: dict[str, str] = {}
 
 _BY_PATH = {(rt.group, rt.version, rt.plural): rt for rt in RESOURCE_TYPES}
 _BY_PLURAL = {rt.plural: rt for rt in RESOURCE_TYPES}

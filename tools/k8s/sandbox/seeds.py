@@ -79,10 +79,11 @@ def _create_base(cluster: Cluster, *, nodes: int) -> None:
         },
     )
     for index in range(1, nodes + 1):
-        _create(cluster, "nodes", _node(index))
+        _create(cluster, "nodes", node_body(index))
 
 
-def _node(index: int) -> dict[str, Any]:
+def node_body(index: int) -> dict[str, Any]:
+    """A Ready worker node `node-INDEX` with 4 CPUs, 16Gi and pod CIDR 10.244.INDEX.0/24."""
     name, stamp = f"node-{index}", "2024-01-01T00:00:00Z"
     condition_types = (
         (

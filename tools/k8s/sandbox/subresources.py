@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tools.k8s.sandbox.disruption import check_eviction
 from tools.k8s.sandbox.errors import BadRequest, invalid, stale_conflict
 from tools.k8s.sandbox.logs import read_log
 from tools.k8s.sandbox.operations import Cluster
@@ -92,7 +93,7 @@ def patch_scale(
 def evict_pod(
     cluster: Cluster, namespace: str, name: str, eviction: Any, *, dry_run: bool = False
 ) -> dict[str, Any]:
-    """POST pods/NAME/eviction: the pod is deleted (no disruption budgets here)."""
+    """POST pods/NAME/eviction: the pod is deleted unless a disruption budget forbids it."""
     if not isinstance(eviction, dict) or eviction.get("kind") not in (None, "Eviction"):
         raise BadRequest("the body of an eviction must be an Eviction object")
     given = (eviction.get("metadata") or {}).get("name")
@@ -100,6 +101,7 @@ def evict_pod(
         raise BadRequest(f"name in URL does not match name in Eviction object: {name} != {given}")
     options = eviction.get("deleteOptions") or {}
     dry_run = dry_run or "All" in (options.get("dryRun") or [])
+    check_eviction(cluster.store, cluster.get(PODS, namespace, name))
     cluster.delete(PODS, namespace, name, options=options, dry_run=dry_run)
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
 

@@ -240,6 +240,17 @@ def _hpa_row(obj: dict[str, Any], now: float) -> list[Any]:
     ]
 
 
+def _pdb_row(obj: dict[str, Any], now: float) -> list[Any]:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    return [
+        _name(obj),
+        str(spec.get("minAvailable", "N/A")),
+        str(spec.get("maxUnavailable", "N/A")),
+        status.get("disruptionsAllowed", 0),
+        _age(obj, now),
+    ]
+
+
 def _default_row(obj: dict[str, Any], now: float) -> list[Any]:
     return [_name(obj), _age(obj, now)]
 
@@ -349,6 +360,16 @@ _PRINTERS: dict[str, tuple[list[_Column], Row]] = {
             ("Message", "string", 0),
         ],
         _event_row,
+    ),
+    "PodDisruptionBudget": (
+        [
+            ("Name", "string", 0),
+            ("Min Available", "string", 0),
+            ("Max Unavailable", "string", 0),
+            ("Allowed Disruptions", "integer", 0),
+            ("Age", "string", 0),
+        ],
+        _pdb_row,
     ),
     "HorizontalPodAutoscaler": (
         [
