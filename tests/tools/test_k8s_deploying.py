@@ -9,12 +9,12 @@ from tools.base import ToolError
 from tools.validation import quantities_equal
 
 
-def container_of(apis, namespace, name):
-    deployment = apis.to_dict(apis.apps.read_namespaced_deployment(name, namespace))
+def container_of(kapis, namespace, name):
+    deployment = kapis.to_dict(kapis.apps.read_namespaced_deployment(name, namespace))
     return deployment, deployment["spec"]["template"]["spec"]["containers"][0]
 
 
-def test_deploy_app_with_everything(registry, tool_context, apis, app_namespace):
+def test_deploy_app_with_everything(registry, kctx, kapis, app_namespace):
     args = {
         "name": "shop",
         "namespace": app_namespace,
@@ -28,107 +28,107 @@ def test_deploy_app_with_everything(registry, tool_context, apis, app_namespace)
         "expose": True,
     }
     plan, result = plan_and_execute(
-        registry, tool_context, apis, namespace=app_namespace, tool="deploy_app", args=args
+        registry, kctx, kapis, namespace=app_namespace, tool="deploy_app", args=args
     )
     assert "+  image: ghcr.io/acme/shop:1.2.0" in plan.diff
     assert "--- service/shop (current)" in plan.diff
     assert "Deployed shop" in result.summary and app_namespace in result.summary
-    deployment, container = container_of(apis, app_namespace, "shop")
+    deployment, container = container_of(kapis, app_namespace, "shop")
     assert deployment["spec"]["replicas"] == 2
     assert container["image"] == "ghcr.io/acme/shop:1.2.0"
     assert [p["containerPort"] for p in container["ports"]] == [8080, 9090]
     assert {e["name"]: e["value"] for e in container["env"]} == {"MODE": "prod", "WORKERS": "4"}
     assert container["resources"]["requests"] == {"cpu": "250m", "memory": "512Mi"}
     assert quantities_equal(container["resources"]["limits"]["memory"], "1Gi")
-    service = apis.to_dict(apis.core.read_namespaced_service("shop", app_namespace))
+    service = kapis.to_dict(kapis.core.read_namespaced_service("shop", app_namespace))
     assert service["spec"]["selector"] == {"app": "shop"}
     assert sorted(p["port"] for p in service["spec"]["ports"]) == [8080, 9090]
-    wait_for(lambda: len(ready_pods(apis, app_namespace, "app=shop")) == 2, what="shop pods")
+    wait_for(lambda: len(ready_pods(kapis, app_namespace, "app=shop")) == 2, what="shop pods")
 
 
-def test_deploy_app_refuses_to_overwrite(registry, tool_context, apis, app_namespace):
+def test_deploy_app_refuses_to_overwrite(registry, kctx, kapis, app_namespace):
     call = registry.parse_call(
         {
             "tool": "deploy_app",
             "args": {"name": "app", "namespace": app_namespace, "image": "evil:1"},
         }
     )
-    before = spec_snapshot(apis, app_namespace)
+    before = spec_snapshot(kapis, app_namespace)
     for method in ("plan", "execute"):
         with pytest.raises(ToolError, match="deployment 'app' already exists"):
-            getattr(registry.get("deploy_app"), method)(call.args, tool_context)
-    assert spec_snapshot(apis, app_namespace) == before
+            getattr(registry.get("deploy_app"), method)(call.args, kctx)
+    assert spec_snapshot(kapis, app_namespace) == before
 
 
-def test_deploy_into_missing_namespace_names_it(registry, tool_context):
+def test_deploy_into_missing_namespace_names_it(registry, kctx):
     call = registry.parse_call(
         {"tool": "deploy_app", "args": {"name": "x", "namespace": "no-such-ns", "image": "nginx"}}
     )
     with pytest.raises(ToolError, match="namespace 'no-such-ns' not found on cluster 'us-central'"):
-        registry.get("deploy_app").plan(call.args, tool_context)
+        registry.get("deploy_app").plan(call.args, kctx)
 
 
 def test_deploy_service_redis_memory_lands_as_request_and_limit(
-    registry, tool_context, apis, app_namespace
+    registry, kctx, kapis, app_namespace
 ):
     args = {"service": "redis", "namespace": app_namespace, "memory": "2048Mi"}
     plan, result = plan_and_execute(
-        registry, tool_context, apis, namespace=app_namespace, tool="deploy_service", args=args
+        registry, kctx, kapis, namespace=app_namespace, tool="deploy_service", args=args
     )
     assert "memory: 2Gi" in plan.diff
     assert result.data["endpoint"] == f"redis.{app_namespace}.svc:6379"
-    _, container = container_of(apis, app_namespace, "redis")
+    _, container = container_of(kapis, app_namespace, "redis")
     assert container["image"] == "redis:7.2"
     assert quantities_equal(container["resources"]["requests"]["memory"], "2Gi")
     assert quantities_equal(container["resources"]["limits"]["memory"], "2Gi")
     assert container["resources"]["requests"]["cpu"] == "100m"
-    service = apis.to_dict(apis.core.read_namespaced_service("redis", app_namespace))
+    service = kapis.to_dict(kapis.core.read_namespaced_service("redis", app_namespace))
     assert [p["port"] for p in service["spec"]["ports"]] == [6379]
 
 
-def test_deploy_service_postgres_gets_a_password_secret(
-    registry, tool_context, apis, app_namespace
-):
+def test_deploy_service_postgres_gets_a_password_secret(registry, kctx, kapis, app_namespace):
     args = {"service": "postgres", "name": "orders-db", "namespace": app_namespace, "version": "15"}
     plan, result = plan_and_execute(
-        registry, tool_context, apis, namespace=app_namespace, tool="deploy_service", args=args
+        registry, kctx, kapis, namespace=app_namespace, tool="deploy_service", args=args
     )
     assert "secret/orders-db-credentials" in plan.diff and "password" in plan.diff
-    _, container = container_of(apis, app_namespace, "orders-db")
+    _, container = container_of(kapis, app_namespace, "orders-db")
     assert container["image"] == "postgres:15"
     ref = next(e for e in container["env"] if e["name"] == "POSTGRES_PASSWORD")["valueFrom"]
     assert ref == {"secretKeyRef": {"name": "orders-db-credentials", "key": "password"}}
-    secret = apis.to_dict(apis.core.read_namespaced_secret("orders-db-credentials", app_namespace))
+    secret = kapis.to_dict(
+        kapis.core.read_namespaced_secret("orders-db-credentials", app_namespace)
+    )
     assert set(secret["data"]) == {"password"}
     assert "password" not in result.summary.lower() or "secret" in result.summary.lower()
 
 
-def test_create_namespace_then_again(registry, tool_context, apis):
+def test_create_namespace_then_again(registry, kctx, kapis):
     name = unique("ns")
     plan, result = plan_and_execute(
         registry,
-        tool_context,
-        apis,
+        kctx,
+        kapis,
         namespace="default",
         tool="create_namespace",
         args={"name": name},
     )
     assert f"+name: {name}" in plan.diff
     assert result.data["created"] is True
-    assert apis.core.read_namespace(name).metadata.name == name
+    assert kapis.core.read_namespace(name).metadata.name == name
     _, again = plan_and_execute(
         registry,
-        tool_context,
-        apis,
+        kctx,
+        kapis,
         namespace="default",
         tool="create_namespace",
         args={"name": name},
     )
     assert again.data["created"] is False and "already exists" in again.summary
-    apis.core.delete_namespace(name)
+    kapis.core.delete_namespace(name)
 
 
-def test_create_hpa_then_update(registry, tool_context, apis, app_namespace):
+def test_create_hpa_then_update(registry, kctx, kapis, app_namespace):
     args = {
         "name": "app",
         "namespace": app_namespace,
@@ -137,11 +137,11 @@ def test_create_hpa_then_update(registry, tool_context, apis, app_namespace):
         "cpu_percent": 70,
     }
     plan, result = plan_and_execute(
-        registry, tool_context, apis, namespace=app_namespace, tool="create_hpa", args=args
+        registry, kctx, kapis, namespace=app_namespace, tool="create_hpa", args=args
     )
     assert "+maxReplicas: 6" in plan.diff and result.data["created"] is True
-    hpa = apis.to_dict(
-        apis.autoscaling.read_namespaced_horizontal_pod_autoscaler("app", app_namespace)
+    hpa = kapis.to_dict(
+        kapis.autoscaling.read_namespaced_horizontal_pod_autoscaler("app", app_namespace)
     )
     assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 6)
     assert hpa["spec"]["scaleTargetRef"] == {
@@ -152,20 +152,20 @@ def test_create_hpa_then_update(registry, tool_context, apis, app_namespace):
     assert hpa["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == 70
     plan, result = plan_and_execute(
         registry,
-        tool_context,
-        apis,
+        kctx,
+        kapis,
         namespace=app_namespace,
         tool="create_hpa",
         args={**args, "max_replicas": 9},
     )
     assert "-maxReplicas: 6\n+maxReplicas: 9" in plan.diff and result.data["created"] is False
-    hpa = apis.to_dict(
-        apis.autoscaling.read_namespaced_horizontal_pod_autoscaler("app", app_namespace)
+    hpa = kapis.to_dict(
+        kapis.autoscaling.read_namespaced_horizontal_pod_autoscaler("app", app_namespace)
     )
     assert hpa["spec"]["maxReplicas"] == 9
 
 
-def test_create_hpa_for_missing_deployment(registry, tool_context, app_namespace):
+def test_create_hpa_for_missing_deployment(registry, kctx, app_namespace):
     call = registry.parse_call(
         {
             "tool": "create_hpa",
@@ -175,14 +175,14 @@ def test_create_hpa_for_missing_deployment(registry, tool_context, app_namespace
     with pytest.raises(
         ToolError, match=f"deployment 'ghost' not found in namespace '{app_namespace}'"
     ):
-        registry.get("create_hpa").execute(call.args, tool_context)
+        registry.get("create_hpa").execute(call.args, kctx)
 
 
-def test_delete_deployment_and_service(registry, tool_context, apis, app_namespace):
+def test_delete_deployment_and_service(registry, kctx, kapis, app_namespace):
     plan, result = plan_and_execute(
         registry,
-        tool_context,
-        apis,
+        kctx,
+        kapis,
         namespace=app_namespace,
         tool="delete_deployment",
         args={"name": "app", "namespace": app_namespace},
@@ -191,22 +191,22 @@ def test_delete_deployment_and_service(registry, tool_context, apis, app_namespa
     assert "-  image: nginx:1.25.3" in lines
     assert not [line for line in lines if line.startswith("+") and not line.startswith("+++")]
     assert "Deleted deployment app" in result.summary
-    assert apis.to_dict(apis.apps.list_namespaced_deployment(app_namespace))["items"] == []
+    assert kapis.to_dict(kapis.apps.list_namespaced_deployment(app_namespace))["items"] == []
     plan, result = plan_and_execute(
         registry,
-        tool_context,
-        apis,
+        kctx,
+        kapis,
         namespace=app_namespace,
         tool="delete_service",
         args={"name": "app", "namespace": app_namespace},
     )
     assert "-name: app" in plan.diff
-    assert apis.to_dict(apis.core.list_namespaced_service(app_namespace))["items"] == []
+    assert kapis.to_dict(kapis.core.list_namespaced_service(app_namespace))["items"] == []
     with pytest.raises(ToolError, match=f"service 'app' not found in namespace '{app_namespace}'"):
         plan_and_execute(
             registry,
-            tool_context,
-            apis,
+            kctx,
+            kapis,
             namespace=app_namespace,
             tool="delete_service",
             args={"name": "app", "namespace": app_namespace},

@@ -57,19 +57,19 @@ def test_missing_cluster_and_namespace_use_the_defaults(registry, tool_context):
     )
 
 
-def test_langchain_tools_plan_by_default(registry, tool_context, apis, app_namespace):
-    tools = {tool.name: tool for tool in registry.as_langchain_tools(tool_context)}
+def test_langchain_tools_plan_by_default(registry, kctx, kapis, app_namespace):
+    tools = {tool.name: tool for tool in registry.as_langchain_tools(kctx)}
     assert set(tools) == set(registry.tools)
     scale = tools["scale_deployment"]
     assert scale.description == registry.get("scale_deployment").description
     assert set(scale.args) >= {"name", "replicas", "cluster", "namespace"}
-    before = spec_snapshot(apis, app_namespace)
+    before = spec_snapshot(kapis, app_namespace)
     planned = scale.invoke({"name": "app", "namespace": app_namespace, "replicas": 3})
     assert "-replicas: 2\n+replicas: 3" in planned["diff"]
-    assert spec_snapshot(apis, app_namespace) == before
+    assert spec_snapshot(kapis, app_namespace) == before
     done = scale.func(execute=True, name="app", namespace=app_namespace, replicas=3)
     assert done["data"]["replicas"] == 3
-    assert apis.apps.read_namespaced_deployment("app", app_namespace).spec.replicas == 3
+    assert kapis.apps.read_namespaced_deployment("app", app_namespace).spec.replicas == 3
     with pytest.raises(ValidationError):
         scale.invoke({"name": "app", "namespace": app_namespace, "replicas": 1000})
 
