@@ -49,8 +49,11 @@ class SlackWebApi:
         self.calls: list[ApiCall] = []
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
-        self._server = ThreadingHTTPServer((host, 0), _handler_for(self))
+        self._server = ThreadingHTTPServer((host, 0), _handler_for(self), bind_and_activate=False)
         self._server.daemon_threads = True
+        self._server.request_queue_size = 256  # bursts of bot calls must not overflow it
+        self._server.server_bind()
+        self._server.server_activate()
         self._thread: threading.Thread | None = None
 
     @property
@@ -94,6 +97,17 @@ class SlackWebApi:
                     seen = [call.method for call in self.calls]
                     raise AssertionError(f"expected {count} x {method}, got {len(found)}: {seen}")
                 self._changed.wait(left)
+
+    def wait_until(self, ready: Any, *, timeout: float = 10.0, what: str = "condition") -> Any:
+        """Block until `ready()` (called under the lock) returns something truthy; return it."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not (result := ready()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out waiting for {what}")
+                self._changed.wait(left)
+            return result
 
     def answer(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         """Record one call and compute Slack's answer to it."""
