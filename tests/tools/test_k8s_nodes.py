@@ -114,3 +114,31 @@ def test_drain_refuses_unmanaged_pods(registry, private_context, lab):
         run(registry, private_context, "drain_node", "execute", node="node-3")
     assert node_state(lab, "node-3") is False
     lab.core.delete_namespaced_pod("bare", "default")
+
+
+def test_drain_reports_pods_a_disruption_budget_protects(registry, private_context, lab):
+    from kubernetes import client as k8s
+
+    web = lab.to_dict(lab.apps.read_namespaced_deployment("web", "prod"))
+    selector = web["spec"]["selector"]["matchLabels"]
+    budget = {
+        "metadata": {"name": "web-budget"},
+        "spec": {"minAvailable": web["spec"]["replicas"], "selector": {"matchLabels": selector}},
+    }
+    policy = k8s.PolicyV1Api(lab.api_client)
+    policy.create_namespaced_pod_disruption_budget("prod", budget)
+    label = ",".join(f"{k}={v}" for k, v in selector.items())
+    pods = lab.to_dict(lab.core.list_namespaced_pod("prod", label_selector=label))["items"]
+    node = pods[0]["spec"]["nodeName"]
+    protected = sorted(
+        f"prod/{p['metadata']['name']}" for p in pods if p["spec"]["nodeName"] == node
+    )
+    try:
+        result = run(registry, private_context, "drain_node", "execute", node=node)
+        assert sorted(b["pod"] for b in result.data["blocked"]) == protected
+        assert "blocked by disruption budgets" in result.summary and "retry later" in result.summary
+        assert set(protected) <= set(pods_on(lab, node))
+        assert not set(protected) & set(result.data["evicted"])
+    finally:
+        policy.delete_namespaced_pod_disruption_budget("web-budget", "prod")
+        run(registry, private_context, "uncordon_node", "execute", node=node)
