@@ -110,6 +110,7 @@ class ObjectRef:
     namespace: str | None = None
 
     def describe(self) -> str:
+        """E.g. "deployment 'web' in namespace 'staging' on cluster 'us-central'"."""
         text = f"{self.kind} '{self.name}'" if self.name else f"{self.kind}s"
         if self.namespace:
             text += f" in namespace '{self.namespace}'"

@@ -92,6 +92,7 @@ def render_diff(title: str, before: Any, after: Any) -> str:
 
 
 def to_yaml(value: Any) -> str:
+    """Block-style YAML in the views' own key order."""
     return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, width=100)
 
 
@@ -119,6 +120,7 @@ class KubeTool(Tool):
         return Target(kind="kubernetes", scope=cluster, namespace=namespace)
 
     def apis(self, args: StrictArgs, ctx: ToolContext) -> KubeApis:
+        """The APIs of the cluster this call targets."""
         return get_apis(ctx, resolve_cluster(args, ctx))
 
 
@@ -174,6 +176,7 @@ def dry_run_param(dry_run: bool) -> dict[str, str]:
 
 
 def view_container(container: dict[str, Any]) -> dict[str, Any]:
+    """Name, image, ports, env (secret references shown, never resolved) and resources."""
     env = {}
     for item in container.get("env") or []:
         if "value" in item or "valueFrom" not in item:

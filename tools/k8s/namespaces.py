@@ -27,6 +27,7 @@ class CreateNamespaceArgs(ClusterArgs):
 
 
 def view_namespace(obj: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Name and labels of a namespace."""
     if obj is None:
         return None
     meta = obj.get("metadata") or {}

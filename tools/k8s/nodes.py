@@ -32,6 +32,7 @@ class NodeArgs(ClusterArgs):
 
 
 def view_node(obj: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Name, schedulability and taints of a node."""
     if obj is None:
         return None
     spec = obj.get("spec") or {}
@@ -181,6 +182,7 @@ def classify_pods(pods: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
 
 
 def pod_key(pod: dict[str, Any]) -> str:
+    """A pod as "namespace/name"."""
     return f"{pod['metadata'].get('namespace')}/{pod['metadata']['name']}"
 
 
