@@ -7,6 +7,7 @@ added to its vocabulary before fine-tuning (saved with the base).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +66,13 @@ def load_base_checkpoint(path: str) -> tuple[Any, Any, str]:
     folder = Path(path)
     if not (folder / "config.json").is_file():
         raise BaseModelError(f"--base-model {path}: no config.json there (a local HF folder).")
+    try:
+        model_type = json.loads((folder / "config.json").read_text())["model_type"]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise BaseModelError(f"--base-model {path}: config.json has no model_type.") from None
+    family = model_family(model_type)  # refuse before loading anything heavy
     tokenizer = AutoTokenizer.from_pretrained(str(folder))
     model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32)
-    family = model_family(model.config.model_type)
     missing = [t for t in SPECIAL_TOKENS if t not in tokenizer.get_vocab()]
     if missing:
         add_marker_tokens(model, tokenizer, missing)

@@ -280,7 +280,11 @@ def train_model(
         progress=progress,
         desc="LoRA fine-tuning",
     )
-    peft_model.save_pretrained(str(work / "adapter"), safe_serialization=True)
+    # Only the LoRA matrices: a resized vocabulary is saved with the base (vLLM loads
+    # adapters of linear layers; embedding rows in an adapter would not be served).
+    peft_model.save_pretrained(
+        str(work / "adapter"), safe_serialization=True, save_embedding_layers=False
+    )
     lora_done = time.monotonic()
 
     metrics: dict[str, Any] = {"dropped_too_long": dropped}
