@@ -1,7 +1,9 @@
 """The Teams front-end: Bot Framework activities -> ChatRequest, ChatReply -> activities.
 
 Messages (1:1, group chats, channel @mentions) are answered in their conversation;
-in a channel the conversation id names the thread, so answers stay in it. Approvals are
+in a channel the conversation id names the thread, so answers stay in it. A message's
+HTTP request returns at once and the answer follows as a proactive message: the model
+may take longer than Teams waits (about 15 s) before it retries. Approvals are
 Adaptive Cards; a click is an `adaptiveCard/action` invoke, answered with an
 `InvokeResponse` built here (botbuilder's `on_adaptive_card_invoke` serializes its answer
 twice and Teams gets HTTP 500, so `on_invoke_activity` is overridden instead).
@@ -15,8 +17,14 @@ from concurrent.futures import Executor
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, TurnContext
-from botbuilder.schema import Activity, ActivityTypes, Attachment
+from botbuilder.core import (
+    ActivityHandler,
+    BotAdapter,
+    InvokeResponse,
+    MessageFactory,
+    TurnContext,
+)
+from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 from msrest.serialization import Model
 
 from bot.approval_display import FAILED_TEXT, changed_nothing
@@ -101,25 +109,51 @@ class TeamsBot(ActivityHandler):
         self,
         *,
         engine: Engine,
+        adapter: BotAdapter,
+        app_id: str,
         workers: Executor,
         signer: CardSigner,
         logger: logging.Logger | None = None,
     ) -> None:
-        self.engine = engine
+        self.engine, self.adapter, self.app_id = engine, adapter, app_id
         self.workers = workers
         self.signer = signer
         self.logger = logger or logging.getLogger("chatops.teams")
+        self.answering: set[asyncio.Task] = set()
+        """Answers still being worked on (kept referenced until done)."""
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         request = request_from_activity(turn_context.activity)
+        reference = TurnContext.get_conversation_reference(turn_context.activity)
+        task = asyncio.create_task(self._answer(reference, request))
+        self.answering.add(task)
+        task.add_done_callback(self.answering.discard)
+
+    async def _answer(self, reference: ConversationReference, request: ChatRequest) -> None:
         loop = asyncio.get_running_loop()
         try:
             replies = await loop.run_in_executor(self.workers, self.engine.handle, request)
         except Exception:  # the person must hear back even when the engine breaks
             self.logger.exception("engine failed on Teams activity %s", request.event_id)
             replies = [ChatReply(kind=ReplyKind.ERROR, text=FAILED_TEXT)]
-        for reply in replies:
-            await turn_context.send_activity(self._render(reply))
+        if not replies:
+            return  # a redelivered activity: the first delivery answers
+
+        async def send(turn_context: TurnContext) -> None:
+            # Answer the person's message, not the synthetic continuation event.
+            turn_context.activity.id = reference.activity_id
+            for reply in replies:
+                await turn_context.send_activity(self._render(reply))
+
+        try:
+            await self.adapter.continue_conversation(reference, send, self.app_id)
+        except Exception:
+            self.logger.exception("could not answer Teams activity %s", request.event_id)
+
+    async def drain(self, *, timeout_s: float = 30.0) -> None:
+        """Wait for answers in progress (before shutting down)."""
+        if self.answering:
+            await asyncio.wait(set(self.answering), timeout=timeout_s)
 
     def _render(self, reply: ChatReply) -> Activity:
         if reply.kind is ReplyKind.APPROVAL and reply.approval_id:

@@ -118,13 +118,24 @@ def build_teams_app(
     adapter.on_turn_error = on_turn_error
     # Without a password (local use) cards are signed with a per-process key.
     key = (auth.app_password or "").encode() or os.urandom(32)
-    bot = TeamsBot(engine=engine, workers=workers, signer=CardSigner(key), logger=logger)
+    bot = TeamsBot(
+        engine=engine,
+        adapter=adapter,
+        app_id=auth.app_id,
+        workers=workers,
+        signer=CardSigner(key),
+        logger=logger,
+    )
 
     async def messages(request: web.Request) -> web.StreamResponse:
         return await adapter.process(request, bot)
 
+    async def finish_answers(_: web.Application) -> None:
+        await bot.drain()
+
     app = web.Application(client_max_size=1 << 20)
     app.router.add_post(MESSAGES_PATH, messages)
+    app.on_shutdown.append(finish_answers)
     return app
 
 

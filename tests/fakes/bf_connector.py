@@ -99,6 +99,17 @@ class BotConnector:
                 self._changed.wait(left)
             return found
 
+    def wait_calls(self, *, since: int, count: int = 1, timeout: float = 10.0) -> list:
+        """Block until `count` calls arrived after the first `since`; return those."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self.calls) < since + count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} new connector calls")
+                self._changed.wait(left)
+            return self.calls[since:]
+
     def _run(self, ready: threading.Event) -> None:
         asyncio.set_event_loop(self._loop)
         app = web.Application()

@@ -14,7 +14,7 @@ def _approval(teams, connector):
         service_url=connector.url, user="alice", aad=AAD_ALICE, text="approval please"
     )
     teams.post(request)
-    [call] = connector.calls[before:]
+    [call] = connector.wait_calls(since=before)
     card_activity = connector.activities[f"act-{len(connector.activities)}"]
     assert card_activity["attachments"][0]["contentType"] == CARD_CONTENT_TYPE
     return request, call, card_activity

@@ -6,6 +6,8 @@ another user, execution on the cluster, the card updated in place, the audit com
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fakes import teams_activities as ta
 from fakes.real_engine import chatops_settings, read_deployment, sandbox_tools
@@ -14,6 +16,8 @@ from fakes.teams_activities import AAD_ALICE, AAD_BOB, AAD_MALLORY, TeamsSender
 from bot.assembly import build_engine
 from bot.teams.cards import CARD_CONTENT_TYPE
 from bot.teams.serving import TeamsAuth, TeamsServer
+
+SLOW = 90.0  # seconds; the first request imports and warms the whole stack (2 shared cores)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,9 @@ def test_request_approve_execute_once_over_teams(world, connector, cluster_tools
     )
     assert sender.post(request).status in (200, 201)
     assert sender.post(request).status in (200, 201)  # redelivered: acts once
-    [card_reply] = connector.calls[before:]
+    [card_reply] = connector.wait_calls(since=before, timeout=SLOW)
+    time.sleep(1.0)  # room for a (wrong) second answer to arrive
+    assert len(connector.calls) == before + 1
     assert card_reply.conversation_id == request["conversation"]["id"]  # in the thread
     [card_activity] = [
         a for a in connector.activities.values() if a.get("replyToId") == request["id"]

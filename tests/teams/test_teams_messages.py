@@ -15,11 +15,11 @@ def test_personal_message_becomes_a_request_and_the_reply_reaches_the_connector(
     )
     answer = teams.post(activity)
     assert answer.status in (200, 201)
+    [call] = connector.wait_calls(since=before)
     [request] = engine.requests
     assert (request.platform, request.user_id, request.text) == ("teams", AAD_ALICE, "list pods")
     assert request.channel_id == "a:1-alice" and request.thread_id is None
     assert request.event_id == f"a:1-alice/{activity['id']}"
-    [call] = connector.calls[before:]
     assert call.conversation_id == "a:1-alice"
     assert call.activity["text"] == "you said: list pods"
     assert call.activity["replyToId"] == activity["id"]
@@ -35,10 +35,10 @@ def test_channel_mention_is_stripped_and_answered_in_the_thread(teams, connector
         thread="1690000000001",
     )
     assert teams.post(activity).status in (200, 201)
+    [call] = connector.wait_calls(since=before)
     [request] = engine.requests
     assert request.text == "restart web"
     assert (request.channel_id, request.thread_id) == (ta.CHANNEL, "1690000000001")
-    [call] = connector.calls[before:]
     assert call.conversation_id == f"{ta.CHANNEL};messageid=1690000000001"
 
 
@@ -48,6 +48,7 @@ def test_a_redelivered_activity_carries_the_same_event_id(teams, connector, engi
     )
     teams.post(activity)
     teams.post(activity)
+    engine.wait_requests(2)
     assert [r.event_id for r in engine.requests] == [f"a:1-alice/{activity['id']}"] * 2
 
 
@@ -57,10 +58,10 @@ def test_engine_failure_is_answered(teams, connector, engine):
         service_url=connector.url, user="alice", aad=AAD_ALICE, text="boom"
     )
     teams.post(activity)
-    [call] = connector.calls[before:]
+    [call] = connector.wait_calls(since=before)
     assert "failed inside the bot" in call.activity["text"]
 
 
 def test_user_without_aad_id_is_identified_by_channel_account(teams, connector, engine):
     teams.post(ta.personal_message(service_url=connector.url, user="guest", aad=None, text="hi"))
-    assert engine.requests[0].user_id == "29:guest"
+    assert engine.wait_requests(1)[0].user_id == "29:guest"
