@@ -27,11 +27,18 @@ def empty(tmp_path_factory) -> Iterator[Clients]:
         yield _clients(server, tmp_path_factory.mktemp("empty"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory) -> Iterator[Clients]:
-    """The seeded demo cluster, per module (tests here may change it)."""
+    """The seeded demo cluster for this directory (only prod/checkout gets changed)."""
     with SandboxServer(seed="demo", pod_ready_delay_s=POD_DELAY_S) as server:
         yield _clients(server, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def kubectl_demo(tmp_path_factory) -> Iterator[Clients]:
+    """A demo cluster of its own for the kubectl tests (they scale, drain, roll back)."""
+    with SandboxServer(seed="demo", pod_ready_delay_s=POD_DELAY_S) as server:
+        yield _clients(server, tmp_path_factory.mktemp("kubectl"))
 
 
 @pytest.fixture()
