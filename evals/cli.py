@@ -54,6 +54,7 @@ def run_suite(
     assistant_spec: str | None = None,
     progress: bool = True,
     command: str | None = None,
+    label: str | None = None,
 ) -> tuple[Path, Path, dict[str, Any]]:
     """Run one suite; write `<suite>-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -73,12 +74,14 @@ def run_suite(
         from evals.scenario_suite import run_scenario_suite
 
         return run_scenario_suite(
+            label=label,
             model=model, out=out, assistant_spec=assistant_spec, limit=limit,
             progress=progress, command=command, served_name=served_name, base=base,
         )  # fmt: skip
     cases = load_suite(suite, judge=judge, registry=registry)[: limit or None]
     with open_planner(model, registry=registry, served_name=served_name, base=base) as opened:
         planner, description = opened
+        description = {**description, "name": label or description["name"]}
         with tqdm(
             total=len(cases), desc=f"{suite} / {description['name']}", disable=not progress
         ) as bar:
@@ -156,6 +159,29 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         )  # fmt: skip
         print_summary(result)
         typer.echo(f"wrote {json_path} and {html_path}")
+
+    @eval_app.command("release")
+    def release(
+        artifact: Path = typer.Option(Path("artifacts/models/default"), help="Model artifact."),
+        weak: Path = typer.Option(None, help="A weakened artifact: the gate must fail for it."),
+        out: Path = typer.Option(DEFAULT_OUT, help="Folder for results, gates and SUMMARY.md."),
+        suites: str = typer.Option("synthetic,handwritten,scenarios", help="Comma-separated."),
+        assistant: str = typer.Option(None, help="Scenarios: module:factory(env) -> Assistant."),
+        concurrency: int = typer.Option(1, help="Parallel requests per run."),
+    ) -> None:
+        """Keyword baseline, bare base, adapter (and weak adapter) on every suite, plus gates."""
+        from evals.release import run_release
+
+        summary = run_release(
+            artifact=artifact, weak=weak, out=out, suites=tuple(suites.split(",")),
+            assistant=assistant, concurrency=concurrency,
+        )  # fmt: skip
+        for gate in summary["gates"]:
+            verdict = "PASS" if gate["passed"] else "FAIL " + ",".join(gate["regressions"])
+            typer.echo(
+                f"gate {gate['suite']}: {Path(gate['a']).name} -> {Path(gate['b']).name}: {verdict}"
+            )
+        typer.echo(f"wrote {out / 'SUMMARY.md'}")
 
     @eval_app.command("compare")
     def compare(

@@ -73,7 +73,7 @@ def run_scenarios(
 def run_scenario_suite(
     *, model: str, out: Path, assistant_spec: str | None, limit: int | None, progress: bool,
     command: str, served_name: str | None = None, base: bool = False,
-    scenarios_path: Path = SCENARIOS_DIR,
+    scenarios_path: Path = SCENARIOS_DIR, label: str | None = None,
 ) -> tuple[Path, Path, dict[str, Any]]:  # fmt: skip
     """Run the scenario suite; writes `scenarios-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm

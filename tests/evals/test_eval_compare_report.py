@@ -104,3 +104,20 @@ def test_report_has_metrics_plots_and_failures(results, tmp_path):
     assert "&#34;tool&#34;: &#34;deploy_service&#34;" in html  # its expected call, escaped
     path = write_result(results["worse"], tmp_path / "r.json")
     assert read_result(path)["metrics"]["cases"] == len(results["worse"]["records"])
+
+
+def test_release_summary_lists_runs_and_gates(results, tmp_path):
+    from evals.release import _gate, write_summary
+
+    paths = {
+        ("handwritten", n): write_result(r, tmp_path / f"handwritten-{n}.json")
+        for n, r in results.items()
+    }
+    gate = _gate(
+        "handwritten", paths[("handwritten", "keyword")], paths[("handwritten", "worse")], tmp_path
+    )
+    assert not gate["passed"] and (tmp_path / "gate-handwritten-keyword-vs-worse.txt").exists()
+    summary = write_summary(paths, [gate], out=tmp_path, command="chatops eval release").read_text()
+    assert "| metric | keyword | worse |" in summary
+    assert "handwritten: `handwritten-keyword.json` -> `handwritten-worse.json`: **FAIL" in summary
+    assert "Machine: test machine" in summary
