@@ -69,3 +69,22 @@ def test_health_endpoints(empty):
     assert _get(empty.server.url + "/healthz") == {"status": "ok"}
     policy = {r["name"] for r in _get(empty.server.url + "/apis/policy/v1")["resources"]}
     assert policy == {"poddisruptionbudgets", "poddisruptionbudgets/status"}
+
+
+def test_openapi_v2_lists_patch_operations_with_dry_run(empty):
+    document = _get(empty.server.url + "/openapi/v2")
+    patch = document["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"]
+    assert patch["x-kubernetes-group-version-kind"] == {
+        "group": "apps",
+        "kind": "Deployment",
+        "version": "v1",
+    }
+    assert "dryRun" in {parameter["name"] for parameter in patch["parameters"]}
+    request = urllib.request.Request(
+        empty.server.url + "/openapi/v2",
+        headers={"Accept": "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        body = response.read()
+    assert response.headers["Content-Type"] == "application/octet-stream"
+    assert body.startswith(b"\n\x032.0") and b"x-kubernetes-group-version-kind" in body

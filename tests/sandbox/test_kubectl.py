@@ -112,3 +112,33 @@ def test_create_expose_and_delete(run, kubectl_demo):
     run("delete", "namespace", "scratch")
     missing = run("get", "namespace", "scratch", ok=False)
     assert 'namespaces "scratch" not found' in missing
+
+
+MANIFEST = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: applied
+  namespace: default
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: applied}}}}
+  template:
+    metadata: {{labels: {{app: applied}}}}
+    spec:
+      containers: [{{name: applied, image: "nginx:1.25"}}]
+"""
+
+
+def test_apply_diff_and_server_dry_run(run, kubectl_demo, tmp_path):
+    manifest = tmp_path / "applied.yaml"
+    manifest.write_text(MANIFEST.format(replicas=2))
+    assert "deployment.apps/applied created" in run("apply", "-f", str(manifest))
+    assert "deployment.apps/applied unchanged" in run("apply", "-f", str(manifest))
+    manifest.write_text(MANIFEST.format(replicas=3))
+    assert "replicas: 3" in run("diff", "-f", str(manifest), ok=False)
+    assert "deployment.apps/applied configured" in run("apply", "-f", str(manifest))
+    assert kubectl_demo.apps.read_namespaced_deployment("applied", "default").spec.replicas == 3
+    run("scale", "deploy/applied", "--replicas=5", "--dry-run=server")
+    run("delete", "-f", str(manifest), "--dry-run=server")
+    assert kubectl_demo.apps.read_namespaced_deployment("applied", "default").spec.replicas == 3

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from tools.k8s.sandbox import discovery, subresources
+from tools.k8s.sandbox import discovery, openapi, subresources
 from tools.k8s.sandbox.errors import ApiError, BadRequest, MethodNotAllowed
 from tools.k8s.sandbox.operations import decode_continue, encode_continue
 from tools.k8s.sandbox.resources import resource_for_kind
@@ -62,6 +62,9 @@ class KubernetesHandler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
             route = parse_path(split.path)
+            if isinstance(route, DiscoveryRoute) and route.document == "openapi":
+                self._send_openapi()
+                return
             if isinstance(route, DiscoveryRoute):
                 self._send_json(200, self._discovery(route, method))
                 return
@@ -135,6 +138,12 @@ class KubernetesHandler(BaseHTTPRequestHandler):
         if route.document == "resources":
             return discovery.resource_list(route.group, route.version)
         return {"paths": ["/api", "/api/v1", "/apis", "/version"]}
+
+    def _send_openapi(self) -> None:
+        if "protobuf" in self.headers.get("Accept", ""):
+            self._send(200, openapi.openapi_protobuf(), "application/octet-stream")
+        else:
+            self._send(200, openapi.openapi_json(), "application/json")
 
     # Resources ---------------------------------------------------------------------------
 

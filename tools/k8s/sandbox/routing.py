@@ -35,6 +35,8 @@ def parse_path(path: str) -> ResourceRoute | DiscoveryRoute:
         return DiscoveryRoute("root")
     if parts[0] in ("version", "healthz", "livez", "readyz") and len(parts) == 1:
         return DiscoveryRoute(parts[0])
+    if parts == ["openapi", "v2"]:
+        return DiscoveryRoute("openapi")
     if parts[0] == "api":
         if len(parts) == 1:
             return DiscoveryRoute("api")
