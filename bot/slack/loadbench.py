@@ -20,8 +20,6 @@ import argparse
 import json
 import math
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -83,40 +81,6 @@ def bench_config(
         "identities": {"people": people},
         "slack": {"api_url": api_url, "host": "127.0.0.1", "port": 0},
     }
-
-
-class BotProcess:
-    """`chatops serve slack` in its own process, as deployed; stopped with Ctrl-C (SIGINT)."""
-
-    def __init__(self, *, config: Path, bot_token: str, log: Path) -> None:
-        env = {
-            **os.environ,
-            "CHATOPS_SLACK__BOT_TOKEN": bot_token,
-            "CHATOPS_SLACK__SIGNING_SECRET": SIGNING_SECRET,
-            "PYTHONUNBUFFERED": "1",
-        }
-        self.log = log
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "slack", "--config", str(config)],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=log.open("w"),
-            text=True,
-        )
-        line = self.process.stdout.readline()
-        if not line.startswith("Slack events endpoint: "):
-            self.stop()
-            raise SystemExit(f"the bot did not start; see {log}:\n{log.read_text()[-3000:]}")
-        self.url = line.split(": ", 1)[1].strip()
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGINT)
-        try:
-            return self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait()
 
 
 class Conversation:
@@ -215,6 +179,7 @@ def run_bench(
 ) -> dict[str, Any]:
     """Run the benchmark; return the figures."""
     _import_fakes()
+    from fakes.slack_bot_process import SlackBotProcess
     from fakes.slack_web_api import SlackWebApi
 
     from bot.settings import load_settings
@@ -233,9 +198,11 @@ def run_bench(
         config_path = folder / "chatops.yaml"
         config_path.write_text(yaml.safe_dump(config))
         settings = load_settings(config_path, env={})  # fail here, clearly, if it is wrong
-        bot = BotProcess(
-            config=config_path, bot_token=api.workspace.bot_token, log=folder / "bot.log"
-        )
+        tokens = {
+            "CHATOPS_SLACK__BOT_TOKEN": api.workspace.bot_token,
+            "CHATOPS_SLACK__SIGNING_SECRET": SIGNING_SECRET,
+        }
+        bot = SlackBotProcess(config=config_path, env=tokens, log=folder / "bot.log")
         try:
             # One conversation first, unmeasured: the first request imports and warms the
             # whole stack (seconds in a cold process); that is startup, not ack latency.

@@ -4,22 +4,17 @@ answered through the Web API emulator, Ctrl-C stops it; and clear errors on bad 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import yaml
 from fakes import slack_requests as sr
+from fakes.slack_bot_process import SlackBotProcess
 from fakes.slack_requests import SlackSender
 from fakes.slack_web_api import SlackWebApi
 from slack_support import SIGNING_SECRET
 from typer.testing import CliRunner
 
 from bot.cli import build_app
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -43,39 +38,19 @@ def sandbox_config(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_serve_slack_answers_a_signed_dm_and_stops_on_ctrl_c(sandbox_config):
+def test_serve_slack_answers_a_signed_dm_and_stops_on_ctrl_c(sandbox_config, tmp_path):
     with SlackWebApi() as api:
         env = {
-            **os.environ,
             "CHATOPS_SLACK__BOT_TOKEN": api.workspace.bot_token,
             "CHATOPS_SLACK__SIGNING_SECRET": SIGNING_SECRET,
             "CHATOPS_SLACK__API_URL": api.url,
-            "PYTHONUNBUFFERED": "1",
         }
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "serve",
-                "slack",
-                "--port",
-                "0",
-                "--config",
-                str(sandbox_config),
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        bot = SlackBotProcess(
+            config=sandbox_config, env=env, log=tmp_path / "bot.log", args=("--port", "0")
         )
         try:
-            line = process.stdout.readline()
-            assert line.startswith("Slack events endpoint: http://127.0.0.1:"), (
-                line + process.stderr.read() if not line else line
-            )
-            sender = SlackSender(url=line.split(": ", 1)[1].strip(), signing_secret=SIGNING_SECRET)
+            assert bot.url.startswith("http://127.0.0.1:")
+            sender = SlackSender(url=bot.url, signing_secret=SIGNING_SECRET)
             dm = sr.direct_message(
                 user="U0DAVE", channel="D0DAVE", text="list deployments in staging"
             )
@@ -84,12 +59,8 @@ def test_serve_slack_answers_a_signed_dm_and_stops_on_ctrl_c(sandbox_config):
             assert "web" in post.args["text"] and post.args["thread_ts"] == dm["ts"]
             sender.close()
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            finally:
-                process.kill()
-        assert process.returncode == 0, process.stderr.read()[-2000:]
+            exit_code = bot.stop()
+        assert exit_code == 0, (tmp_path / "bot.log").read_text()[-2000:]
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,15 @@
 
 A request in a channel, a retried delivery, clicks by someone not allowed and by the
 requester, the approval by another user, the cluster changed once, the approval message
-updated, the audit complete.
+updated, the audit complete. The planner is the keyword baseline, and (marked `vllm`)
+our pipeline-trained quick model served by a real vLLM server.
 """
 
 from __future__ import annotations
 
 import copy
+import time
+from pathlib import Path
 
 import pytest
 from fakes import slack_requests as sr
@@ -17,6 +20,7 @@ from fakes.slack_web_api import SlackWebApi
 from slack_support import SIGNING_SECRET, slack_settings
 
 from bot.assembly import build_engine
+from bot.settings import ModelSettings
 from bot.slack.app import build_slack_bot
 from bot.slack.render import ACTIONS_BLOCK, APPROVE_ACTION
 from bot.slack.serving import SlackHttpServer
@@ -24,18 +28,50 @@ from bot.slack.serving import SlackHttpServer
 SLOW = 90.0  # seconds; the first request imports and warms the whole stack (slow on 2 shared cores)
 
 
-@pytest.fixture(scope="module")
-def cluster_tools(tmp_path_factory):
-    from tools.k8s.sandbox import SandboxServer
+REPO = Path(__file__).resolve().parents[2]
 
-    with SandboxServer(seed="demo", pod_ready_delay_s=0.05) as sandbox:
-        yield sandbox_tools(sandbox, tmp_path_factory.mktemp("slack-e2e"))
+
+@pytest.fixture(scope="module")
+def served_model():
+    """Our quick model (trained by the pipeline, cached) behind a real vLLM server."""
+    from llm.server import VllmServer
+    from training.pipeline import train_model
+
+    artifact = train_model("quick", out_root=REPO / "artifacts" / "models", progress=False)
+    log = REPO / "runs" / "slack-tests" / f"vllm-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    with VllmServer(
+        artifact, port=0, adapter_name="planton", log_path=log, startup_timeout_s=1200
+    ) as server:
+        yield server
 
 
 @pytest.fixture()
-def world(cluster_tools, tmp_path):
+def cluster_tools(tmp_path):
+    """A demo cluster of this test's own (the tests change it)."""
+    from tools.k8s.sandbox import SandboxServer
+
+    with SandboxServer(seed="demo", pod_ready_delay_s=0.05) as sandbox:
+        yield sandbox_tools(sandbox, tmp_path)
+
+
+@pytest.fixture(
+    params=["keyword", pytest.param("vllm", marks=[pytest.mark.vllm, pytest.mark.slow])]
+)
+def model_settings(request) -> ModelSettings:
+    if request.param == "keyword":
+        return ModelSettings(planner="keyword")
+    server = request.getfixturevalue("served_model")
+    return ModelSettings(
+        planner="model", base_url=server.base_url, name=server.model_name, timeout_s=120
+    )
+
+
+@pytest.fixture()
+def world(cluster_tools, model_settings, tmp_path):
     """(Web API emulator, signed sender, engine) around the bot served on a real port."""
-    settings = chatops_settings(tools=cluster_tools, database_url=f"sqlite:///{tmp_path}/db")
+    settings = chatops_settings(
+        tools=cluster_tools, database_url=f"sqlite:///{tmp_path}/db", model=model_settings
+    )
     engine = build_engine(settings)
     with SlackWebApi() as api:
         bot = build_slack_bot(engine=engine, settings=slack_settings(api))
@@ -111,6 +147,7 @@ def test_request_approve_execute_once_over_slack(world, cluster_tools):
     assert [r.user_id for r in records[1:3]] == ["U0MALLORY", "alice"]
 
 
+@pytest.mark.parametrize("model_settings", ["keyword"], indirect=True)
 def test_help_and_a_read_answer_in_thread(world):
     api, sender, _ = world
     sender.send_command(sr.slash_command(user="U0ALICE", channel="C0OPS", text="help"))

@@ -104,3 +104,14 @@ def test_engine_failure_still_answers_in_the_thread(slack_http, slack_api):
     [post] = slack_api.wait_for("chat.postMessage")
     assert "failed inside the bot" in post.args["text"]
     assert post.args["thread_ts"] == event["ts"]
+
+
+def test_url_verification_challenge_is_answered_only_when_signed(slack_http, engine):
+    sender, _ = slack_http
+    import json
+
+    body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
+    answered = sender.post(body, "application/json")
+    assert answered.status == 200 and "c-123" in answered.body
+    assert sender.post(body, "application/json", signature="v0=bad").status == 401
+    assert engine.requests == []
