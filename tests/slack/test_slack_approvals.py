@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 from fakes import slack_requests as sr
 
 from bot.slack.render import ACTIONS_BLOCK, APPROVE_ACTION, REJECT_ACTION
@@ -78,8 +81,6 @@ def test_a_forged_click_gets_401_and_decides_nothing(slack_http, slack_api, engi
     click = sr.button_click(
         user="U0BOB", message=message, channel="C0OPS", action_id=APPROVE_ACTION
     )
-    import json
-    from urllib.parse import urlencode
 
     body = urlencode({"payload": json.dumps(click)})
     response = sender.post(body, "application/x-www-form-urlencoded", signature="v0=bad")

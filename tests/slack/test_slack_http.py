@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from fakes import slack_requests as sr
@@ -37,7 +38,6 @@ def test_reply_in_an_existing_thread_stays_in_that_thread(slack_http, slack_api,
 def test_bad_signature_gets_401_and_nothing_happens(slack_http, slack_api, engine):
     sender, _ = slack_http
     body = sr.event_callback(sr.app_mention(user="U0ALICE", channel="C0OPS", text="hi"))
-    import json
 
     forged = sender.post(json.dumps(body), "application/json", signature="v0=" + "0" * 64)
     stale_ts = int(time.time()) - 600
@@ -108,7 +108,6 @@ def test_engine_failure_still_answers_in_the_thread(slack_http, slack_api):
 
 def test_url_verification_challenge_is_answered_only_when_signed(slack_http, engine):
     sender, _ = slack_http
-    import json
 
     body = json.dumps({"token": "legacy", "challenge": "c-123", "type": "url_verification"})
     answered = sender.post(body, "application/json")
