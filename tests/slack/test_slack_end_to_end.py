@@ -161,3 +161,38 @@ def test_help_and_a_read_answer_in_thread(world):
     sender.send_event(sr.event_callback(dm))
     reads = api.wait_for("chat.postMessage", count=3, timeout=SLOW)
     assert "web" in reads[-1].args["text"] and reads[-1].args["thread_ts"] == dm["ts"]
+
+
+def test_socket_mode_request_and_approval_act_once(cluster_tools, tmp_path):
+    from fakes.slack_socket import SlackSocketServer
+
+    from bot.slack.serving import start_socket_mode
+
+    settings = chatops_settings(tools=cluster_tools, database_url=f"sqlite:///{tmp_path}/db")
+    engine = build_engine(settings)
+    with SlackWebApi() as api, SlackSocketServer(workspace=api.workspace) as socket_server:
+        slack = slack_settings(api, mode="socket")
+        bot = build_slack_bot(engine=engine, settings=slack)
+        handler = start_socket_mode(bot.app, app_token=slack.app_token.get_secret_value())
+        try:
+            socket_server.wait_connected()
+            text = "<@UBOT> deploy a redis with 2 GB to staging"
+            envelope = sr.event_callback(sr.app_mention(user="U0ALICE", channel="C0OPS", text=text))
+            socket_server.wait_ack(socket_server.send("events_api", envelope))
+            socket_server.wait_ack(socket_server.send("events_api", envelope, retry_attempt=1))
+            api.wait_for("chat.postMessage", timeout=SLOW)
+            message = copy.deepcopy(next(m for m in api.workspace.messages.values() if m["blocks"]))
+            click = sr.button_click(
+                user="U0BOB", message=message, channel="C0OPS", action_id=APPROVE_ACTION
+            )
+            socket_server.wait_ack(socket_server.send("interactive", click))
+            [update] = api.wait_for("chat.update", timeout=SLOW)
+            assert "Done" in update.args["text"]
+            assert read_deployment(cluster_tools, "redis", "staging").metadata.generation == 1
+            assert len(api.calls_to("chat.postMessage")) == 1
+            events = [r.event for r in engine.store.audit.query(limit=100)]
+            assert events.count("approval_requested") == events.count("executed") == 1
+        finally:
+            handler.close()
+            bot.close()
+            engine.store.close()
