@@ -118,6 +118,8 @@ def _register_listeners(app: App, *, delivery: SlackDelivery, pool: ThreadPoolEx
     @app.event("app_mention")
     def on_mention(body: dict, event: dict, context: dict) -> None:
         # Events are acked by bolt before this runs; only queue the work here.
+        if not event.get("user") or event.get("bot_id"):
+            return  # mentions by integrations and bots are not a person's request
         request = request_from_event(
             event, event_id=body.get("event_id"), bot_user_id=context.get("bot_user_id")
         )
@@ -127,6 +129,8 @@ def _register_listeners(app: App, *, delivery: SlackDelivery, pool: ThreadPoolEx
     def on_message(body: dict, event: dict, context: dict) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return  # channel chatter, edits, joins and bots (ourselves included) are not requests
+        if not event.get("user"):
+            return
         request = request_from_event(
             event, event_id=body.get("event_id"), bot_user_id=context.get("bot_user_id")
         )

@@ -62,6 +62,8 @@ def test_direct_messages_are_requests_but_bots_edits_and_chatter_are_not(
     slack_http, slack_api, engine
 ):
     sender, _ = slack_http
+    bot_mention = sr.app_mention(user="U0OTHERBOT", channel="C0OPS", text="<@UBOT> deploy")
+    assert sender.send_event(sr.event_callback({**bot_mention, "bot_id": "B0OTHER"})).status == 200
     ignored = [
         sr.direct_message(user="UBOT", channel="D0BOT", text="my own reply", bot_id="BBOT"),
         sr.direct_message(user="U0ALICE", channel="D0BOT", text="edit", subtype="message_changed"),
