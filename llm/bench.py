@@ -98,7 +98,6 @@ def time_to_first_token(
                 "model": model,
                 "messages": chat_messages(BENCH_REQUESTS[index % len(BENCH_REQUESTS)], CONTEXT),
                 "temperature": 0.0,
-                "max_tokens": 384,
                 "stream": True,
                 "response_format": {
                     "type": "json_schema",

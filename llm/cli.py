@@ -25,7 +25,9 @@ def serve_model(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     no_adapter: bool = typer.Option(False, "--no-adapter", help="Serve the bare base model."),
     adapter_name: str = typer.Option("planton", help="Name clients send as `model`."),
-    max_model_len: int = typer.Option(1024, help="Longest prompt + answer in tokens."),
+    max_model_len: int | None = typer.Option(
+        None, help="Longest prompt + answer in tokens (default: the model's, at most 1024)."
+    ),
     log: Path | None = typer.Option(None, help="vLLM log file (default: a temp folder)."),
     startup_timeout: float = typer.Option(900.0, help="Seconds to wait for readiness."),
 ) -> None:

@@ -78,7 +78,7 @@ class ToolCallClient:
         model: str,
         registry: ToolRegistry,
         timeout_s: float = 30.0,
-        max_tokens: int = 384,
+        max_tokens: int | None = None,
         api_key: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -163,7 +163,8 @@ class ToolCallClient:
 
     def _explain(self, error: InvalidCall, finish: str) -> str:
         if finish == "length":
-            return f"{error} (the answer was cut off at max_tokens={self.max_tokens})"
+            limit = self.max_tokens or "the model's context length"
+            return f"{error} (the answer was cut off at max_tokens={limit})"
         return str(error)
 
     def _complete(
@@ -173,13 +174,14 @@ class ToolCallClient:
             "model": self.model,
             "messages": messages,
             "temperature": 0.0,
-            "max_tokens": self.max_tokens,
             "n": 1,
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": "tool_call", "schema": schema, "strict": True},
             },
         }
+        if self.max_tokens is not None:  # None: up to the model's context (small models)
+            body["max_tokens"] = self.max_tokens
         data = self._request("POST", "/chat/completions", body=body)
         try:
             choice = data["choices"][0]

@@ -73,6 +73,19 @@ def tail(path: Path, *, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
+def default_max_model_len(base_dir: Path, *, cap: int = 1024) -> int:
+    """The base model's position limit (config.json), capped: small KV cache, fast start."""
+    try:
+        config = json.loads((base_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return cap
+    for key in ("max_position_embeddings", "n_positions", "max_seq_len"):
+        value = config.get(key) if isinstance(config, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return min(int(value), cap)
+    return cap
+
+
 class VllmServer:
     """A vLLM server process for one artifact; a context manager that always stops it."""
 
@@ -85,7 +98,7 @@ class VllmServer:
         with_adapter: bool = True,
         adapter_name: str = "planton",
         registry: Any = None,
-        max_model_len: int = 1024,
+        max_model_len: int | None = None,
         startup_timeout_s: float = 600.0,
         log_path: Path | str | None = None,
         use_gpu: bool | None = None,
@@ -110,7 +123,8 @@ class VllmServer:
         self.adapter_name = adapter_name
         self.base_model_name = self.artifact.name
         """Name to send as `model` for the bare base model."""
-        self.max_model_len = max_model_len
+        self.max_model_len = max_model_len or default_max_model_len(self.artifact.base_dir)
+        """Prompt + answer tokens; by default the model's own limit, at most 1024."""
         self.startup_timeout_s = startup_timeout_s
         self.use_gpu = use_gpu
         self.extra_args = tuple(extra_args)

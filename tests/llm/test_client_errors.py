@@ -79,7 +79,9 @@ def test_invalid_twice_is_unusable_output(registry):
 def test_cut_off_answer_says_so(registry):
     cut = '{"tool":"clarify","args":{"question":"which'
     with FakeOpenAI(contents=[cut, cut], finish_reason="length") as fake:
-        with pytest.raises(UnusableOutput, match="cut off at max_tokens=384"):
+        with pytest.raises(
+            UnusableOutput, match="cut off at max_tokens=the model's context length"
+        ):
             client_for(fake, registry).propose("hi", context=CONTEXT, live={})
 
 

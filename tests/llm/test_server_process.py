@@ -47,6 +47,14 @@ def test_command_line_on_cpu_and_gpu(artifact):
     assert "--gpu-memory-utilization" not in gpu and "--enable-lora" in gpu
     assert server.model_name == "ops" and server.base_model_name == "unit"
     assert [lora_rank_flag(r) for r in (1, 2, 8, 9, 300)] == [1, 8, 8, 16, 320]
+    assert "--max-model-len 1024" in flags  # config.json without a limit: the cap
+
+
+def test_max_model_len_follows_the_model(artifact):
+    (artifact / "base" / "config.json").write_text('{"max_position_embeddings": 256}')
+    assert "--max-model-len 256 " in " ".join(VllmServer(artifact).command(port=1, gpu=False))
+    server = VllmServer(artifact, max_model_len=128)
+    assert "--max-model-len 128 " in " ".join(server.command(port=1, gpu=False))
 
 
 def test_startup_failure_shows_the_log_tail(artifact, tmp_path):
