@@ -79,8 +79,13 @@ def test_pod_field_selectors(empty, namespace):
     )
     pending = empty.core.list_namespaced_pod(namespace, field_selector="status.phase=Pending")
     assert [p.metadata.labels["app"] for p in pending.items] == ["bad"]
-    waiting = pending.items[0].status.container_statuses[0].state.waiting.reason
-    assert waiting in ("ErrImagePull", "ImagePullBackOff")
+
+    def pull_failure() -> bool:
+        pod = empty.core.read_namespaced_pod(pending.items[0].metadata.name, namespace)
+        waiting = pod.status.container_statuses[0].state.waiting.reason
+        return waiting in ("ErrImagePull", "ImagePullBackOff") and pod.status.phase == "Pending"
+
+    wait_for(pull_failure)
     on_node = empty.core.list_pod_for_all_namespaces(field_selector="spec.nodeName=node-1")
     assert namespace in {p.metadata.namespace for p in on_node.items}
     assert {p.spec.node_name for p in on_node.items} == {"node-1"}

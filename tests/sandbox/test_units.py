@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tools.k8s.sandbox.pod_lifecycle import MAX_BACKOFF_S, compute_pod, crash_times, qos_class
+from tools.k8s.sandbox.printers import human_duration
 from tools.k8s.sandbox.quantities import parse_quantity
-from tools.k8s.sandbox.rollouts import fenceposts, template_hash
-from tools.k8s.sandbox.tables import human_duration
+from tools.k8s.sandbox.revisions import fenceposts, template_hash
 
 T0 = 1_700_000_000.0
 

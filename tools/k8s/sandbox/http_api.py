@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tools.k8s.sandbox import discovery, openapi, subresources
 from tools.k8s.sandbox.errors import ApiError, BadRequest, MethodNotAllowed
-from tools.k8s.sandbox.operations import decode_continue, encode_continue
+from tools.k8s.sandbox.listing import paginate
 from tools.k8s.sandbox.resources import resource_for_kind
 from tools.k8s.sandbox.routing import DiscoveryRoute, ResourceRoute, parse_path
 from tools.k8s.sandbox.tables import to_table
@@ -220,15 +220,7 @@ class KubernetesHandler(BaseHTTPRequestHandler):
             field_selector=query.get("fieldSelector"),
         )
         version = cluster.store.resource_version
-        metadata: dict[str, Any] = {"resourceVersion": str(version)}
-        offset = decode_continue(query["continue"]) if query.get("continue") else 0
-        limit = int(query["limit"]) if query.get("limit", "").isdigit() else 0
-        if offset or limit:
-            end = offset + limit if limit else len(items)
-            if end < len(items):
-                metadata["continue"] = encode_continue(resource_version=version, offset=end)
-                metadata["remainingItemCount"] = len(items) - end
-            items = items[offset:end]
+        items, metadata = paginate(items, query=query, resource_version=version)
         if self._wants_table():
             return to_table(
                 rt,

@@ -7,8 +7,6 @@ then reconciled synchronously, so the next read sees ReplicaSets, pods and event
 
 from __future__ import annotations
 
-import base64
-import ipaddress
 from collections.abc import Callable
 from typing import Any
 
@@ -18,19 +16,18 @@ from tools.k8s.sandbox.errors import (
     Conflict,
     Forbidden,
     already_exists,
-    invalid,
     not_found,
     stale_conflict,
 )
 from tools.k8s.sandbox.patching import apply_patch, is_apply, parse_apply, strategic_merge
 from tools.k8s.sandbox.resources import RESOURCE_TYPES, ResourceType, resource_for_plural
 from tools.k8s.sandbox.selectors import parse_field_selector, parse_label_selector
+from tools.k8s.sandbox.services import allocate_cluster_ip
 from tools.k8s.sandbox.store import Store, clone, format_time
 from tools.k8s.sandbox.validation import FIELD_VALIDATION, admit_object
 
 RETURNS_DELETED_OBJECT = frozenset({"Pod", "Service"})
 PROTECTED_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
-SERVICE_RANGE = ipaddress.ip_network("10.96.0.0/16")
 
 
 class Cluster:
@@ -124,7 +121,7 @@ class Cluster:
             raise already_exists(qualified=rt.qualified, name=name)
         _reset_status(obj)
         if rt.kind == "Service":
-            self._allocate_cluster_ip(obj)
+            allocate_cluster_ip(self.store, obj)
         self.store.stamp_new(rt, obj)
         if dry_run:
             return obj
@@ -268,39 +265,6 @@ class Cluster:
                     freed["metadata"].pop("ownerReferences")
                 self.store.replace(resource_for_plural(plural), freed)
 
-    def _allocate_cluster_ip(self, service: dict[str, Any]) -> None:
-        spec = service["spec"]
-        if spec.get("type") == "ExternalName" or spec.get("clusterIP") == "None":
-            return
-        used = {s["spec"].get("clusterIP") for s in self.store.items("services")}
-        wanted = spec.get("clusterIP")
-        if wanted:
-            if wanted in used:
-                raise _ip_taken(service, wanted)
-        else:
-            wanted = next(
-                str(ip)
-                for index, ip in enumerate(SERVICE_RANGE.hosts())
-                if index >= 9 and str(ip) not in used
-            )
-        spec["clusterIP"], spec["clusterIPs"] = wanted, [wanted]
-
-
-def _ip_taken(service: dict[str, Any], ip: str) -> Exception:
-    return invalid(
-        kind="Service",
-        group="",
-        name=service["metadata"]["name"],
-        causes=[
-            (
-                "FieldValueInvalid",
-                "spec.clusterIPs",
-                f'Invalid value: []string{{"{ip}"}}: failed to allocate IP {ip}: provided IP is'
-                " already allocated",
-            )
-        ],
-    )
-
 
 def _as_object(rt: ResourceType, body: Any) -> dict[str, Any]:
     """The body as an object of `rt` (apiVersion/kind checked and filled)."""
@@ -370,17 +334,3 @@ def _deleted_status(rt: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
             "uid": obj["metadata"]["uid"],
         },
     }
-
-
-def encode_continue(*, resource_version: int, offset: int) -> str:
-    """An opaque `continue` token for chunked lists."""
-    return base64.urlsafe_b64encode(f"{resource_version}:{offset}".encode()).decode()
-
-
-def decode_continue(token: str) -> int:
-    """The offset in a `continue` token; 400 for tokens this server did not issue."""
-    try:
-        _, offset = base64.urlsafe_b64decode(token.encode()).decode().split(":")
-        return int(offset)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest(f"continue key is not valid: {token!r}") from None

@@ -8,21 +8,25 @@ with the old pods still serving, as on a real cluster.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 from typing import Any
 
-from tools.k8s.sandbox.conditions import find_condition, set_condition
+from tools.k8s.sandbox.deployment_status import report_deployment_status
 from tools.k8s.sandbox.events import record_event
-from tools.k8s.sandbox.replicas import controller_uid, pods_of, ready_count
+from tools.k8s.sandbox.replicas import pods_of, ready_count
 from tools.k8s.sandbox.resources import resource_for_plural
-from tools.k8s.sandbox.store import Store, clone, parse_time
+from tools.k8s.sandbox.revisions import (
+    HASH_LABEL,
+    REVISION,
+    fenceposts,
+    owned_replicasets,
+    revision_of,
+    template_hash,
+    without_hash,
+)
+from tools.k8s.sandbox.store import Store, clone
 
 DEPLOYMENTS = resource_for_plural("deployments")
 REPLICASETS = resource_for_plural("replicasets")
-REVISION = "deployment.kubernetes.io/revision"
-HASH_LABEL = "pod-template-hash"
 NOT_COPIED = frozenset(
     {
         "kubectl.kubernetes.io/last-applied-configuration",
@@ -33,60 +37,6 @@ NOT_COPIED = frozenset(
         "deprecated.deployment.rollback.to",
     }
 )
-_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-
-
-def template_hash(template: dict[str, Any], collision: int = 0) -> str:
-    """A stable 10-character name suffix for a pod template (its hash label excluded)."""
-    text = json.dumps(without_hash(template), sort_keys=True) + f"/{collision}"
-    return "".join(
-        _ALPHABET[byte % len(_ALPHABET)] for byte in hashlib.sha256(text.encode()).digest()[:10]
-    )
-
-
-def without_hash(template: dict[str, Any]) -> dict[str, Any]:
-    """The template minus the pod-template-hash label (how templates are compared)."""
-    clean = clone(template)
-    labels = (clean.get("metadata") or {}).get("labels")
-    if labels is not None:
-        labels.pop(HASH_LABEL, None)
-    return clean
-
-
-def revision_of(rs: dict[str, Any]) -> int:
-    try:
-        return int((rs["metadata"].get("annotations") or {}).get(REVISION, "0"))
-    except ValueError:
-        return 0
-
-
-def owned_replicasets(store: Store, deployment: dict[str, Any]) -> list[dict[str, Any]]:
-    """ReplicaSets the deployment controls, oldest revision first (read-only)."""
-    uid, namespace = deployment["metadata"]["uid"], deployment["metadata"]["namespace"]
-    owned = [rs for rs in store.items("replicasets", namespace) if controller_uid(rs) == uid]
-    return sorted(owned, key=revision_of)
-
-
-def fenceposts(deployment: dict[str, Any]) -> tuple[int, int]:
-    """(maxSurge, maxUnavailable) as pod counts for the desired replicas."""
-    spec = deployment["spec"]
-    desired = int(spec.get("replicas", 1))
-    strategy = spec.get("strategy") or {}
-    if strategy.get("type") == "Recreate":
-        return 0, desired
-    rolling = strategy.get("rollingUpdate") or {}
-    surge = _count(rolling.get("maxSurge", "25%"), desired, round_up=True)
-    unavailable = _count(rolling.get("maxUnavailable", "25%"), desired, round_up=False)
-    if surge == 0 and unavailable == 0:
-        unavailable = 1
-    return surge, unavailable
-
-
-def _count(value: Any, total: int, *, round_up: bool) -> int:
-    if isinstance(value, str) and value.endswith("%"):
-        share = int(value[:-1]) * total / 100
-        return math.ceil(share) if round_up else math.floor(share)
-    return int(value)
 
 
 def sync_deployment(store: Store, name: str, namespace: str) -> float | None:
@@ -101,7 +51,7 @@ def sync_deployment(store: Store, name: str, namespace: str) -> float | None:
         else:
             _roll(store, deployment, new_rs)
     _prune_history(store, deployment, new_rs)
-    return _report_status(store, namespace, name, new_rs)
+    return report_deployment_status(store, namespace, name, new_rs)
 
 
 def _ensure_new_replicaset(store: Store, deployment: dict[str, Any]) -> dict[str, Any] | None:
@@ -280,117 +230,3 @@ def _prune_history(store: Store, deployment: dict[str, Any], new_rs: dict[str, A
     ]
     for rs in idle[: max(0, len(idle) - limit)]:
         store.remove(REPLICASETS, rs["metadata"]["namespace"], rs["metadata"]["name"])
-
-
-def _report_status(
-    store: Store, namespace: str, name: str, new_rs: dict[str, Any] | None
-) -> float | None:
-    deployment = store.peek("deployments", namespace, name)
-    if deployment is None:
-        return None
-    spec, now = deployment["spec"], store.now()
-    desired = int(spec.get("replicas", 1))
-    owned = owned_replicasets(store, deployment)
-    new_rs = next(
-        (rs for rs in owned if new_rs and rs["metadata"]["uid"] == new_rs["metadata"]["uid"]), None
-    )
-    replicas = sum(len(pods_of(store, rs)) for rs in owned)
-    updated = len(pods_of(store, new_rs)) if new_rs else 0
-    ready = sum(ready_count(store, rs) for rs in owned)
-    _, max_unavailable = fenceposts(deployment)
-    old_status = deployment.get("status") or {}
-    counts = {
-        "replicas": replicas,
-        "updatedReplicas": updated,
-        "readyReplicas": ready,
-        "availableReplicas": ready,
-        "unavailableReplicas": max(0, desired - ready),
-    }
-    status: dict[str, Any] = {"observedGeneration": deployment["metadata"].get("generation", 1)}
-    status.update({key: value for key, value in counts.items() if value})
-    conditions = clone(old_status.get("conditions") or [])
-    available = ready >= desired - max_unavailable
-    conditions = set_condition(
-        conditions,
-        type="Available",
-        status="True" if available else "False",
-        reason="MinimumReplicasAvailable" if available else "MinimumReplicasUnavailable",
-        message="Deployment has minimum availability."
-        if available
-        else "Deployment does not have minimum availability.",
-        now=now,
-        update_time=True,
-    )
-    rs_name = new_rs["metadata"]["name"] if new_rs else name
-    complete = (
-        new_rs is not None
-        and updated == desired
-        and replicas == desired
-        and (ready_count(store, new_rs) == desired)
-    )
-    progressed = any(old_status.get(key, 0) != value for key, value in counts.items())
-    previous = find_condition(conditions, "Progressing")
-    due = None
-    if complete:
-        conditions = _progressing(
-            conditions,
-            "True",
-            "NewReplicaSetAvailable",
-            f'ReplicaSet "{rs_name}" has successfully progressed.',
-            now,
-        )
-    elif progressed or previous is None or previous.get("reason") == "NewReplicaSetAvailable":
-        conditions = _progressing(
-            conditions,
-            "True",
-            "ReplicaSetUpdated",
-            f'ReplicaSet "{rs_name}" is progressing.',
-            now,
-            touch=True,
-        )
-        due = now + int(spec.get("progressDeadlineSeconds", 600))
-    elif previous.get("reason") != "ProgressDeadlineExceeded":
-        deadline = parse_time(previous["lastUpdateTime"]) + int(
-            spec.get("progressDeadlineSeconds", 600)
-        )
-        if now >= deadline:
-            conditions = _progressing(
-                conditions,
-                "False",
-                "ProgressDeadlineExceeded",
-                f'ReplicaSet "{rs_name}" has timed out progressing.',
-                now,
-            )
-        else:
-            due = deadline
-    status["conditions"] = conditions
-    annotations = dict(deployment["metadata"].get("annotations") or {})
-    if new_rs is not None:
-        annotations[REVISION] = str(revision_of(new_rs))
-    if status != old_status or annotations != deployment["metadata"].get("annotations"):
-        changed = clone(deployment)
-        changed["status"] = status
-        changed["metadata"]["annotations"] = annotations
-        store.replace(DEPLOYMENTS, changed)
-    return due
-
-
-def _progressing(
-    conditions: list[dict[str, Any]],
-    status: str,
-    reason: str,
-    message: str,
-    now: float,
-    *,
-    touch: bool = False,
-) -> list[dict[str, Any]]:
-    return set_condition(
-        conditions,
-        type="Progressing",
-        status=status,
-        reason=reason,
-        message=message,
-        now=now,
-        update_time=True,
-        touch=touch,
-    )
