@@ -61,6 +61,7 @@ def demo(
 ) -> None:
     """The main job: sandbox cluster + model + SQLite + a terminal chat as any user."""
     from bot.demo import DemoError, DemoOptions, run_demo
+    from llm.errors import ArtifactError, ServerStartError
 
     if planner not in ("model", "keyword"):
         raise typer.BadParameter("use 'model' or 'keyword'", param_hint="--planner")
@@ -70,7 +71,7 @@ def demo(
     console = Console()
     try:
         run_demo(options, console=console)
-    except (DemoError, ConfigError) as exc:
+    except (DemoError, ConfigError, ArtifactError, ServerStartError) as exc:
         typer.echo(f"Cannot start the demo: {exc}", err=True)
         raise typer.Exit(2) from None
 
