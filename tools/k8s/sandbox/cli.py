@@ -52,14 +52,14 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         except ValueError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(code=1) from None
-        path = server.write_kubeconfig(kubeconfig, context=context)
-        typer.echo(f"Kubernetes sandbox ({seed}) serving at {server.url}")
-        typer.echo(f"kubeconfig: {path}")
-        typer.echo(f"try: kubectl --kubeconfig {path} get deploy -A")
-        if state is not None:
-            typer.echo(f"state file: {state}")
-        typer.echo("Press Ctrl-C to stop.", err=True)
-        try:
+        try:  # from here on, Ctrl-C (even an early one) stops the server cleanly
+            path = server.write_kubeconfig(kubeconfig, context=context)
+            typer.echo(f"Kubernetes sandbox ({seed}) serving at {server.url}")
+            typer.echo(f"kubeconfig: {path}")
+            typer.echo(f"try: kubectl --kubeconfig {path} get deploy -A")
+            if state is not None:
+                typer.echo(f"state file: {state}")
+            typer.echo("Press Ctrl-C to stop.", err=True)
             threading.Event().wait()
         except KeyboardInterrupt:
             typer.echo("stopping", err=True)
