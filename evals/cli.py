@@ -168,13 +168,14 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         suites: str = typer.Option("synthetic,handwritten,scenarios", help="Comma-separated."),
         assistant: str = typer.Option(None, help="Scenarios: module:factory(env) -> Assistant."),
         concurrency: int = typer.Option(1, help="Parallel requests per run."),
+        limit: int = typer.Option(None, help="Only the first N cases of each suite (smoke)."),
     ) -> None:
         """Keyword baseline, bare base, adapter (and weak adapter) on every suite, plus gates."""
         from evals.release import run_release
 
         summary = run_release(
             artifact=artifact, weak=weak, out=out, suites=tuple(suites.split(",")),
-            assistant=assistant, concurrency=concurrency,
+            assistant=assistant, concurrency=concurrency, limit=limit,
         )  # fmt: skip
         for gate in summary["gates"]:
             verdict = "PASS" if gate["passed"] else "FAIL " + ",".join(gate["regressions"])

@@ -35,7 +35,7 @@ def _run(suite: str, model: str, *, out: Path, command: str, **options: Any) -> 
 
 def _served_runs(
     artifact: Path, *, suites: tuple[str, ...], out: Path, command: str, names: dict[str, str],
-    base: bool, assistant: str | None, concurrency: int,
+    base: bool, assistant: str | None, concurrency: int, limit: int | None = None,
 ) -> dict[tuple[str, str], Path]:  # fmt: skip
     """Start one server for `artifact`; run the suites for its adapter (and its base)."""
     from llm.server import VllmServer
@@ -50,14 +50,14 @@ def _served_runs(
             for suite in suites:
                 runs[(suite, label)] = _run(
                     suite, server.base_url, out=out, command=command, served_name=served,
-                    concurrency=concurrency, assistant_spec=assistant, label=label,
+                    concurrency=concurrency, assistant_spec=assistant, label=label, limit=limit,
                 )  # fmt: skip
     return runs
 
 
 def run_release(
     *, artifact: Path, weak: Path | None, out: Path, suites: tuple[str, ...],
-    assistant: str | None, concurrency: int = 1,
+    assistant: str | None, concurrency: int = 1, limit: int | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """All runs, comparisons and SUMMARY.md; returns {"runs": ..., "gates": ...}."""
     command = "chatops " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "evals.release"
@@ -65,25 +65,34 @@ def run_release(
     runs: dict[tuple[str, str], Path] = {}
     for suite in suites:
         runs[(suite, "keyword")] = _run(
-            suite, "keyword", out=out, command=command, assistant_spec=assistant
+            suite, "keyword", out=out, command=command, assistant_spec=assistant, limit=limit
         )
     name = artifact.name
     runs |= _served_runs(
         artifact, suites=suites, out=out, command=command, base=True, assistant=assistant,
         names={"adapter": f"{name}-adapter", "base": f"{name}-base"}, concurrency=concurrency,
+        limit=limit,
     )  # fmt: skip
+    # The gate must pass from the bare base to the adapter (the value of fine-tuning);
+    # keyword -> adapter shows where the model stands against the rules.
     gates = []
     for suite in suites:
-        gates.append((suite, runs[(suite, "keyword")], runs[(suite, f"{name}-adapter")]))
+        adapter = runs[(suite, f"{name}-adapter")]
+        gates.append((suite, runs[(suite, f"{name}-base")], adapter))
+        gates.append((suite, runs[(suite, "keyword")], adapter))
     if weak is not None:
         weak_suites = tuple(s for s in suites if s != "scenarios")
         runs |= _served_runs(
             weak, suites=weak_suites, out=out, command=command, base=False, assistant=None,
-            names={"adapter": f"{weak.name}-adapter"}, concurrency=concurrency,
+            names={"adapter": f"{weak.name}-weak-adapter"}, concurrency=concurrency, limit=limit,
         )  # fmt: skip
         for suite in weak_suites:
             gates.append(
-                (suite, runs[(suite, f"{name}-adapter")], runs[(suite, f"{weak.name}-adapter")])
+                (
+                    suite,
+                    runs[(suite, f"{name}-adapter")],
+                    runs[(suite, f"{weak.name}-weak-adapter")],
+                )
             )
     verdicts = [_gate(suite, a, b, out) for suite, a, b in gates]
     write_summary(runs, verdicts, out=out, command=command)

@@ -101,6 +101,7 @@ def run_scenario_suite(
                 description,
             ),
         ):
+            description = {**description, "name": label or description["name"]}
             with tqdm(
                 total=len(scenarios),
                 desc=f"scenarios / {description['name']}",
