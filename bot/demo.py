@@ -8,7 +8,6 @@ configured, and the SQLite store under the state folder.
 
 from __future__ import annotations
 
-import json
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,9 +121,7 @@ def _start_model(stack: ExitStack, settings: Settings, *, train: bool, console: 
     from tools.registry import ToolRegistry
 
     console.print(Text(f"Starting vLLM on {artifact} (about half a minute)..."))
-    server = stack.enter_context(
-        VllmServer(artifact, port=0, max_model_len=_context_length(artifact))
-    )
+    server = stack.enter_context(VllmServer(artifact, port=0))
     console.print(Text(f"Model {server.model_name} at {server.base_url}"))
     return ToolCallClient(
         base_url=server.base_url,
@@ -132,12 +129,3 @@ def _start_model(stack: ExitStack, settings: Settings, *, train: bool, console: 
         registry=ToolRegistry(),
         timeout_s=settings.model.timeout_s,
     )
-
-
-def _context_length(artifact: Path, *, at_most: int = 1024) -> int:
-    """The served context: the model's own limit (small models have short ones) or less."""
-    try:
-        config = json.loads((artifact / "base" / "config.json").read_text())
-    except (OSError, ValueError):
-        return at_most
-    return min(at_most, int(config.get("max_position_embeddings") or at_most))
