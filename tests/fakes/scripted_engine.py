@@ -45,6 +45,7 @@ class ScriptedEngine:
         return [ChatReply(kind=ReplyKind.ANSWER, text=f"you said: {request.text}")]
 
     def decide(self, approval_id: str, *, platform: str, user_id: str, approve: bool):
+        time.sleep(self.delay_s)
         with self._changed:
             self.decisions.append((approval_id, user_id, approve))
             self._changed.notify_all()

