@@ -12,7 +12,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml .ci/excludes.txt
 	command -v uv >/dev/null || $(PYTHON) -m pip install -q uv
 	uv venv -q --allow-existing $(VENV) --python $(PYTHON)
-	uv pip install -q --python $(VENV)/bin/python -e '.[cpu,dev]' $(UV_FLAGS)
+	uv pip install -q --compile-bytecode --python $(VENV)/bin/python -e '.[cpu,dev]' $(UV_FLAGS)
 	touch $@
 
 demo: setup
