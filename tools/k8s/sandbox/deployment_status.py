@@ -21,6 +21,7 @@ DEPLOYMENTS = resource_for_plural("deployments")
 def report_deployment_status(
     store: Store, namespace: str, name: str, new_rs: dict[str, Any] | None
 ) -> float | None:
+    """Write the deployment's status; returns when its progress deadline falls, if pending."""
     deployment = store.peek("deployments", namespace, name)
     if deployment is None:
         return None

@@ -28,6 +28,7 @@ def version_info() -> dict[str, str]:
 
 
 def api_versions(server_address: str) -> dict[str, Any]:
+    """/api: the core group's versions and the address clients should use."""
     return {
         "kind": "APIVersions",
         "versions": ["v1"],
@@ -38,6 +39,7 @@ def api_versions(server_address: str) -> dict[str, Any]:
 
 
 def api_group(name: str) -> dict[str, Any]:
+    """/apis/GROUP: one group with its served (and preferred) version."""
     version = group_versions().get(name)
     if version is None:
         raise NotFound(f"the server could not find the requested resource (group {name})")
@@ -52,6 +54,7 @@ def api_group(name: str) -> dict[str, Any]:
 
 
 def api_group_list() -> dict[str, Any]:
+    """/apis: every non-core group."""
     groups = [api_group(name) for name in sorted(group_versions())]
     for group in groups:
         del group["kind"], group["apiVersion"]

@@ -15,6 +15,8 @@ PDBS = resource_for_plural("poddisruptionbudgets")
 
 
 class TooManyRequests(ApiError):
+    """429: an eviction that a disruption budget does not allow right now."""
+
     code = 429
     reason = "TooManyRequests"
 
@@ -45,6 +47,7 @@ def budget_status(store: Store, pdb: dict[str, Any]) -> dict[str, Any]:
 
 
 def sync_budget(store: Store, name: str, namespace: str) -> None:
+    """Keep one budget's status current."""
     pdb = store.peek("poddisruptionbudgets", namespace, name)
     if pdb is None:
         return

@@ -33,46 +33,57 @@ class ApiError(Exception):
 
 
 class BadRequest(ApiError):
+    """400: a malformed request (bad selector, body or parameter)."""
+
     code = 400
     reason = "BadRequest"
 
 
 class Forbidden(ApiError):
+    """403: an operation the API never allows (deleting a system namespace)."""
+
     code = 403
     reason = "Forbidden"
 
 
 class NotFound(ApiError):
+    """404: no such object or path."""
+
     code = 404
     reason = "NotFound"
 
 
 class MethodNotAllowed(ApiError):
+    """405: a verb the resource does not support."""
+
     code = 405
     reason = "MethodNotAllowed"
 
 
-class NotAcceptable(ApiError):
-    code = 406
-    reason = "NotAcceptable"
-
-
 class Conflict(ApiError):
+    """409: a stale resourceVersion or a failed precondition."""
+
     code = 409
     reason = "Conflict"
 
 
 class AlreadyExists(ApiError):
+    """409: a create of a name that is taken."""
+
     code = 409
     reason = "AlreadyExists"
 
 
 class Gone(ApiError):
+    """410: a watch from a resourceVersion outside the change window."""
+
     code = 410
     reason = "Expired"
 
 
 class UnsupportedMediaType(ApiError):
+    """415: a body in a format the endpoint does not read."""
+
     code = 415
     reason = "UnsupportedMediaType"
 

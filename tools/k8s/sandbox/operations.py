@@ -73,6 +73,7 @@ class Cluster:
     # Reads --------------------------------------------------------------------------------
 
     def get(self, rt: ResourceType, namespace: str, name: str) -> dict[str, Any]:
+        """One object (a copy); 404 NotFound when missing."""
         found = self.store.get(rt.plural, namespace if rt.namespaced else "", name)
         if found is None:
             raise not_found(qualified=rt.qualified, name=name)
@@ -100,6 +101,7 @@ class Cluster:
     def create(
         self, rt: ResourceType, namespace: str, body: Any, *, dry_run: bool = False
     ) -> dict[str, Any]:
+        """POST: admit and store a new object (namespace must exist); 409 if it exists."""
         obj = _as_object(rt, body)
         metadata = obj["metadata"]
         if rt.namespaced:

@@ -14,6 +14,7 @@ _INVALID = "FieldValueInvalid"
 
 
 def check_pod_spec(spec: dict[str, Any], at: tuple[Any, ...], *, workload: bool) -> list[Cause]:
+    """Rule violations of a pod spec found at field path `at`."""
     causes: list[Cause] = []
     containers = spec.get("containers") or []
     if not containers:
@@ -141,6 +142,7 @@ def _resources(resources: dict[str, Any], where: tuple[Any, ...]) -> list[Cause]
 
 
 def without_images(spec: dict[str, Any]) -> dict[str, Any]:
+    """A pod spec minus the fields a pod update may change (images, deadlines)."""
     stripped = {
         key: value
         for key, value in spec.items()

@@ -208,6 +208,7 @@ def _pdb_row(obj: dict[str, Any], now: float) -> list[Any]:
 
 
 def default_row(obj: dict[str, Any], now: float) -> list[Any]:
+    """Name and age, for kinds without a printer of their own."""
     return [_name(obj), _age(obj, now)]
 
 

@@ -23,6 +23,7 @@ def controller_uid(obj: dict[str, Any]) -> str | None:
 
 
 def is_pod_ready(pod: dict[str, Any]) -> bool:
+    """Whether the pod's Ready condition is True."""
     ready = find_condition((pod.get("status") or {}).get("conditions"), "Ready")
     return ready is not None and ready.get("status") == "True"
 
@@ -34,6 +35,7 @@ def pods_of(store: Store, owner: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def ready_count(store: Store, owner: dict[str, Any]) -> int:
+    """How many pods controlled by `owner` are Ready."""
     return sum(is_pod_ready(pod) for pod in pods_of(store, owner))
 
 

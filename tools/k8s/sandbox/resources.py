@@ -40,6 +40,7 @@ class ResourceType:
 
     @property
     def list_kind(self) -> str:
+        """`DeploymentList` for Deployment."""
         return f"{self.kind}List"
 
 

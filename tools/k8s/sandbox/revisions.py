@@ -33,6 +33,7 @@ def without_hash(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def revision_of(rs: dict[str, Any]) -> int:
+    """The deployment.kubernetes.io/revision annotation of a ReplicaSet (0 if none)."""
     try:
         return int((rs["metadata"].get("annotations") or {}).get(REVISION, "0"))
     except ValueError:

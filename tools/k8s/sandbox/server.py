@@ -126,6 +126,7 @@ class SandboxServer:
         self.stop()
 
     def is_stopping(self) -> bool:
+        """Whether stop() has begun (open watches end when it has)."""
         return self._stopping.is_set()
 
     @property

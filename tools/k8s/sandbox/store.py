@@ -80,6 +80,7 @@ class Store:
         }
 
     def now(self) -> float:
+        """The current time of this cluster (a simulated clock while seeding)."""
         return self.clock()
 
     # Reading -----------------------------------------------------------------------------
@@ -112,9 +113,11 @@ class Store:
     # Writing -----------------------------------------------------------------------------
 
     def new_uid(self) -> str:
+        """A fresh uid (drawn from the seeded generator: reproducible runs)."""
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def random_suffix(self, length: int = 5) -> str:
+        """A name suffix in Kubernetes' alphabet (no vowels), e.g. for pods."""
         return "".join(self.rng.choice(_SUFFIX_ALPHABET) for _ in range(length))
 
     def stamp_new(self, rt: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ def read_scale(cluster: Cluster, rt: ResourceType, namespace: str, name: str) ->
 
 
 def scale_of(obj: dict[str, Any]) -> dict[str, Any]:
+    """The Scale view of an object with spec.replicas and a selector."""
     metadata = obj["metadata"]
     return {
         "kind": "Scale",
