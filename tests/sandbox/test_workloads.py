@@ -179,7 +179,7 @@ def test_broken_image_crash_loops(empty, namespace):
 
     wait_for(lambda: restarts() >= 1)
     first = restarts()
-    wait_for(lambda: restarts() > first, timeout=10)
+    wait_for(lambda: restarts() > first, timeout=30)  # back-off doubles: allow for a slow host
     status = empty.core.read_namespaced_pod(name, namespace).status
     container = status.container_statuses[0]
     assert status.phase == "Running" and container.ready is False
