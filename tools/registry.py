@@ -59,7 +59,8 @@ def _discover(packages: Iterable[str]) -> list[Tool]:
                 continue
             module = importlib.import_module(info.name)
             for _, obj in inspect.getmembers(module, inspect.isclass):
-                if issubclass(obj, Tool) and not inspect.isabstract(obj) and obj.__module__ == module.__name__:
+                is_tool = issubclass(obj, Tool) and not inspect.isabstract(obj)
+                if is_tool and obj.__module__ == module.__name__:
                     if obj.name in found or obj.name in NON_ACTIONS:
                         raise RuntimeError(f"duplicate tool name {obj.name!r} in {info.name}")
                     found[obj.name] = obj()

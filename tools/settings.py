@@ -41,7 +41,7 @@ class AwsAccountSettings(_Strict):
 
 
 class GcpProjectSettings(_Strict):
-    """One Google Cloud project/region by alias. Credentials from Application Default Credentials."""
+    """One Google Cloud project/region by alias. Credentials: Application Default Credentials."""
 
     project: str
     """GCP project id."""
