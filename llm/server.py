@@ -8,6 +8,13 @@ from shared/FINDINGS.md apply (1 GiB KV cache, memory share 0.3).
 
     with VllmServer(artifact_dir, port=0) as server:
         server.base_url, server.model_name
+
+Startup time (`startup_s`, launch until /v1/models answers) is almost all Python imports of
+vLLM and torch in two processes (API server, engine core; on the CPU the model runs in the
+engine process, `--distributed-executor-backend uni`). Measured for tiny 2-layer models:
+22-24 s on an idle 2-core machine (shared/FINDINGS.md); 195 s, 229 s and 559 s on the same
+2 cores shared by the team at load averages of about 5, 7 and 11. Hence the generous
+default `startup_timeout_s`.
 """
 
 from __future__ import annotations
@@ -99,7 +106,7 @@ class VllmServer:
         adapter_name: str = "planton",
         registry: Any = None,
         max_model_len: int | None = None,
-        startup_timeout_s: float = 600.0,
+        startup_timeout_s: float = 900.0,
         log_path: Path | str | None = None,
         use_gpu: bool | None = None,
         extra_args: tuple[str, ...] = (),
