@@ -17,7 +17,7 @@ from rich.text import Text
 
 from bot.assembly import build_engine
 from bot.local_chat import LocalChat
-from bot.settings import Settings, load_settings
+from bot.settings import DEMO_CLUSTER_ALIAS, Settings, load_settings
 from llm.client import Planner
 from tools.settings import ClusterSettings
 
@@ -88,18 +88,16 @@ def _start_sandbox(
     server = SandboxServer(seed="demo", state_file=folder / "state.json").start()
     stack.callback(server.stop)
     kubeconfig = server.write_kubeconfig(folder / "kubeconfig.yaml", context="sandbox")
+    alias = DEMO_CLUSTER_ALIAS
     console.print(
-        Text(f"Sandbox cluster 'sandbox' at {server.url} (kubectl --kubeconfig {kubeconfig})")
+        Text(f"Sandbox cluster '{alias}' at {server.url} (kubectl --kubeconfig {kubeconfig})")
     )
     clusters = {
         **settings.tools.clusters,
-        "sandbox": ClusterSettings(context="sandbox", kubeconfig=str(kubeconfig)),
+        alias: ClusterSettings(context="sandbox", kubeconfig=str(kubeconfig)),
     }
     tools = settings.tools.model_copy(
-        update={
-            "clusters": clusters,
-            "default_cluster": settings.tools.default_cluster or "sandbox",
-        }
+        update={"clusters": clusters, "default_cluster": settings.tools.default_cluster or alias}
     )
     return settings.model_copy(update={"tools": tools})
 

@@ -96,6 +96,8 @@ class TeamsSettings(_Strict):
     """Bot Framework app id ('' for local testing without authentication)."""
     app_password: SecretStr | None = None
     """Bot Framework app password (env only)."""
+    tenant_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
+    """Entra tenant id for a single-tenant bot; None: multi-tenant."""
 
 
 SECRET_FIELDS = {
@@ -106,11 +108,15 @@ SECRET_FIELDS = {
 }
 
 
+# The embedded demo cluster (the local sandbox) goes by the alias people use in examples.
+DEMO_CLUSTER_ALIAS = "us-central"
+
+
 def _default_tools() -> ToolSettings:
     kubeconfig = str(STATE_DIR / "sandbox" / "kubeconfig.yaml")
     return ToolSettings(
-        clusters={"sandbox": ClusterSettings(context="sandbox", kubeconfig=kubeconfig)},
-        default_cluster="sandbox",
+        clusters={DEMO_CLUSTER_ALIAS: ClusterSettings(context="sandbox", kubeconfig=kubeconfig)},
+        default_cluster=DEMO_CLUSTER_ALIAS,
     )
 
 

@@ -37,8 +37,7 @@ def serve_teams(
         auth = TeamsAuth(
             app_id=teams.app_id,
             app_password=teams.app_password.get_secret_value() if teams.app_password else None,
-            # TeamsSettings may not name a tenant yet; multi-tenant when it does not.
-            tenant_id=getattr(teams, "tenant_id", None),
+            tenant_id=teams.tenant_id,
         )
         if auth.app_id and not auth.app_password:
             raise ConfigError("teams.app_id is set: CHATOPS_TEAMS__APP_PASSWORD is needed too")

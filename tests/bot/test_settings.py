@@ -25,10 +25,10 @@ approvals:
 
 def test_embedded_defaults_are_the_local_demo():
     settings = load_settings(None, env={})
-    assert settings.tools.default_cluster == "sandbox"
+    assert settings.tools.default_cluster == "us-central"
     assert settings.policy_file == DEFAULT_POLICY and DEFAULT_POLICY.exists()
     assert settings.database_url.startswith("sqlite:///.chatops/")
-    assert settings.channel_defaults("anywhere") == ("sandbox", "default")
+    assert settings.channel_defaults("anywhere") == ("us-central", "default")
 
 
 def test_file_and_env_overrides(tmp_path):
@@ -58,7 +58,7 @@ def test_relative_policy_file_is_next_to_the_settings_file(tmp_path):
 
 def test_env_accepts_structured_values():
     env = {"CHATOPS_CHANNELS": '{"C1": {"namespace": "staging"}}'}
-    assert load_settings(None, env=env).channel_defaults("C1") == ("sandbox", "staging")
+    assert load_settings(None, env=env).channel_defaults("C1") == ("us-central", "staging")
 
 
 def _error(tmp_path, text, env=None) -> str:
