@@ -16,7 +16,13 @@ from typing import Any, Protocol
 
 import httpx
 
-from llm.errors import AdapterMissing, ModelTimeout, ModelUnavailable, PlannerError, UnusableOutput
+from llm.errors import (
+    AdapterMissing,
+    ModelTimeout,
+    ModelUnavailable,
+    RequestRejected,
+    UnusableOutput,
+)
 from llm.prompt import chat_messages
 from tools.base import ToolCall
 from tools.registry import InvalidCall, ToolRegistry
@@ -65,7 +71,11 @@ def grammar_schema(schema: Any) -> Any:
 
 def retry_message(error: str) -> dict[str, str]:
     """The user turn that sends a validation error back to the model."""
-    return {"role": "user", "content": f"invalid call: {error} Answer with one corrected call."}
+    # Short: small models have a small context, and the retry must still fit.
+    return {
+        "role": "user",
+        "content": f"invalid call: {error[:300]} Answer with one corrected call.",
+    }
 
 
 class ToolCallClient:
@@ -120,7 +130,15 @@ class ToolCallClient:
             retried = True
             error = self._explain(first, finish)
             messages += [{"role": "assistant", "content": raw}, retry_message(error)]
-            raw, more, finish = self._complete(messages, schema)
+            try:
+                raw, more, finish = self._complete(messages, schema)
+            except RequestRejected as refused:  # e.g. the retry no longer fits the context
+                raise UnusableOutput(
+                    f"The model's answer was not a valid tool call ({error}) and the retry "
+                    f"was refused: {refused}",
+                    raw=raw,
+                    error=error,
+                ) from None
             tokens += more
             try:
                 call = self.registry.parse_call(raw)
@@ -219,7 +237,7 @@ class ToolCallClient:
         if answer.status_code >= 500:
             raise ModelUnavailable(f"The model server failed ({answer.status_code}): {message}")
         if answer.status_code >= 400:
-            raise PlannerError(
+            raise RequestRejected(
                 f"The model server refused the request ({answer.status_code}): {message}"
             )
         try:

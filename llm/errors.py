@@ -23,6 +23,10 @@ class AdapterMissing(PlannerError):
     """The server does not serve the requested model or LoRA adapter (HTTP 404)."""
 
 
+class RequestRejected(PlannerError):
+    """The server refused the request (HTTP 4xx other than 404), e.g. a prompt too long."""
+
+
 class UnusableOutput(PlannerError):
     """The model's answer was still not a valid tool call after one retry with the error."""
 

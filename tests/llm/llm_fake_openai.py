@@ -95,8 +95,10 @@ class FakeOpenAI:
                 if request.get("model") not in fake.models:
                     message = f"The model `{request.get('model')}` does not exist."
                     return self._send(404, {"error": {"message": message, "code": 404}})
-                if fake.status != 200:
-                    return self._send(fake.status, {"error": {"message": "engine died"}})
+                if fake.status != 200 and (fake.status >= 500 or len(fake.requests) > 1):
+                    # 5xx at once; 4xx for a retry only (a retry too long for the context)
+                    message = "engine died" if fake.status >= 500 else "prompt too long"
+                    return self._send(fake.status, {"error": {"message": message}})
                 content = fake.contents.pop(0) if fake.contents else fake.default
                 if request.get("stream"):
                     return self._stream(content)

@@ -85,6 +85,13 @@ def test_cut_off_answer_says_so(registry):
             client_for(fake, registry).propose("hi", context=CONTEXT, live={})
 
 
+def test_refused_retry_is_unusable_output(registry):
+    with FakeOpenAI(contents=['{"tool":"x"}'], status=400) as fake:
+        with pytest.raises(UnusableOutput, match="retry was refused.*prompt too long"):
+            client_for(fake, registry).propose("hi", context=CONTEXT, live={})
+    assert len(fake.requests) == 2
+
+
 def test_missing_adapter_is_named(registry):
     with FakeOpenAI(contents=[GOOD], models={"base": None}) as fake:
         with pytest.raises(AdapterMissing, match="'planton'.*serves \\['base'\\]"):
