@@ -277,7 +277,9 @@ def generate_dataset(
     folder = out_root / settings.version
     folder.mkdir(parents=True, exist_ok=True)
     for split, rows in records.items():
-        lines = (json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows)
+        # no sort_keys: a call's key order (tool, then args in schema order) is what the
+        # model learns to write and what grammar decoding enforces
+        lines = (json.dumps(r, ensure_ascii=False) for r in rows)
         (folder / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_card(
         folder,

@@ -22,7 +22,6 @@ from llm.prompt import (
     PROMPT_FORMAT,
     SPECIAL_TOKENS,
     render_prompt,
-    render_target,
 )
 from training.config import TrainConfig, load_config
 from training.corpus import man_documents, pair_document, tokenizer_texts
@@ -93,7 +92,9 @@ def _sft_examples(records: list[dict], tokenizer: Any, max_len: int) -> tuple[li
             render_prompt(record["messages"][1]["content"], record["context"]),
             add_special_tokens=False,
         )["input_ids"]
-        answer = tokenizer(render_target(record["target"]), add_special_tokens=False)["input_ids"]
+        # the assistant message is the call exactly as rendered (tool first, schema order)
+        answer_text = record["messages"][2]["content"] + END_MARK
+        answer = tokenizer(answer_text, add_special_tokens=False)["input_ids"]
         if len(prompt) + len(answer) > max_len:
             dropped += 1
             continue

@@ -165,3 +165,13 @@ def test_malformed_templates_are_named(tmp_path, body, reason):
 def test_catalogue_rejects_non_canonical_memory():
     with pytest.raises(CatalogueError, match="canonical"):
         check_call({"tool": "deploy_service", "args": {"service": "redis", "memory": "2048Mi"}})
+
+
+def test_calls_keep_schema_order(small_data, registry_check):
+    registry, _ = registry_check
+    for record in read_split(small_data / "v1", "test"):
+        assert list(record["target"]) == ["tool", "args"]
+        fields = list(registry.args_model(record["tool"]).model_fields)
+        keys = list(record["target"]["args"])
+        assert keys == sorted(keys, key=fields.index), record["target"]
+        assert record["messages"][2]["content"].startswith('{"tool":"')
