@@ -207,7 +207,7 @@ def run_benchmark(
     ToolCallClient(base_url=base_url, model=model, registry=registry, timeout_s=300).propose(
         BENCH_REQUESTS[0], context=CONTEXT, live=LIVE
     )
-    result: dict[str, Any] = {"base_url": base_url, "model": model, "machine": describe_machine()}
+    result: dict[str, Any] = {"base_url": base_url, "model": model}
     result["levels"] = [
         run_level(
             base_url=base_url,
@@ -219,6 +219,7 @@ def run_benchmark(
         for level in levels
     ]
     result["ttft"] = time_to_first_token(base_url=base_url, model=model, registry=registry)
+    result["machine"] = describe_machine()  # after the run: the load average it ran under
     result["server_pid"] = server_pid
     result["server_rss_gib"] = (
         round(process_rss_bytes(server_pid) / 2**30, 2) if server_pid else None

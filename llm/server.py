@@ -9,12 +9,9 @@ from shared/FINDINGS.md apply (1 GiB KV cache, memory share 0.3).
     with VllmServer(artifact_dir, port=0) as server:
         server.base_url, server.model_name
 
-Startup time (`startup_s`, launch until /v1/models answers) is almost all Python imports of
-vLLM and torch in two processes (API server, engine core; on the CPU the model runs in the
-engine process, `--distributed-executor-backend uni`). Measured for tiny 2-layer models:
-22-24 s on an idle 2-core machine (shared/FINDINGS.md); 195 s, 229 s and 559 s on the same
-2 cores shared by the team at load averages of about 5, 7 and 11. Hence the generous
-default `startup_timeout_s`.
+Startup (`startup_s`) is mostly Python imports of vLLM and torch in the API server and the
+engine process: 22-24 s for a tiny model on an idle 2-core machine, 82-559 s here on 2 cores
+shared by the team (load averages 3-11); see llm/BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -34,7 +31,7 @@ from typing import Any
 import httpx
 
 from llm.artifacts import Artifact, check_schema_hash, read_artifact
-from llm.errors import ServerStartError
+from llm.errors import ArtifactError, ServerStartError
 
 # llguidance with whitespace off: 100% schema-valid output here (shared/FINDINGS.md);
 # the per-request whitespace options are ignored by vLLM, so they are set server-wide.
@@ -43,6 +40,8 @@ STRUCTURED_OUTPUTS_CONFIG = {
     "disable_any_whitespace": True,
     "disable_additional_properties": True,
 }
+# Families whose vLLM model class supports LoRA (FalconForCausalLM does not in vLLM 0.32).
+LORA_FAMILIES = ("llama",)
 # vLLM accepts only these --max-lora-rank values.
 LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
 
@@ -117,6 +116,12 @@ class VllmServer:
         must match. `use_gpu` None means: detect CUDA with torch.
         """
         self.artifact: Artifact = read_artifact(artifact_dir, require_adapter=with_adapter)
+        if with_adapter and self.artifact.meta["family"] not in LORA_FAMILIES:
+            raise ArtifactError(
+                f"vLLM has no LoRA support for the {self.artifact.meta['family']} family "
+                f"({self.artifact.root}); serve the base with --no-adapter, "
+                "or train a LLaMA-family model."
+            )
         if with_adapter:
             if registry is None:
                 from tools.registry import ToolRegistry

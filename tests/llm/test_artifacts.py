@@ -125,3 +125,14 @@ def test_server_refuses_a_mismatched_adapter_before_starting(tmp_path, registry)
     server = VllmServer(root, registry=registry, with_adapter=False)
     assert server.model_name == "unit"
     assert "--enable-lora" not in server.command(port=1234, gpu=False)
+
+
+def test_falcon_adapters_are_refused_with_the_reason(tmp_path, registry):
+    from llm.server import VllmServer
+
+    root = write_artifact(tmp_path / "a", schema_hash=registry.schema_hash())
+    meta = json.loads((root / "artifact.json").read_text())
+    (root / "artifact.json").write_text(json.dumps({**meta, "family": "falcon"}))
+    with pytest.raises(ArtifactError, match="no LoRA support for the falcon family"):
+        VllmServer(root, registry=registry)
+    assert VllmServer(root, registry=registry, with_adapter=False).model_name == "unit"
