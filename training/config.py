@@ -43,30 +43,30 @@ class TrainConfig(BaseModel):
     """BPE vocabulary size before the JSON-fragment tokens are added."""
 
     # in-house base (ignored with --base-model)
-    hidden_size: int = Field(default=256, ge=32)
+    hidden_size: int = Field(default=192, ge=32)
     """Width of the LLaMA base."""
-    num_layers: int = Field(default=4, ge=1)
+    num_layers: int = Field(default=3, ge=1)
     """Decoder layers of the base."""
-    num_heads: int = Field(default=4, ge=1)
+    num_heads: int = Field(default=3, ge=1)
     """Attention heads; head_dim = hidden_size / num_heads must be 32, 64, 80, 96, 112,
     128 or 256 (vLLM's CPU attention supports only these)."""
-    intermediate_size: int = Field(default=704, ge=32)
+    intermediate_size: int = Field(default=512, ge=32)
     """MLP width of the base."""
-    base_steps: int = Field(default=400, ge=0)
+    base_steps: int = Field(default=450, ge=0)
     """Pretraining steps of the base on plain request/call text and man pages."""
     base_batch_size: int = Field(default=32, ge=1)
     """Sequences per pretraining step."""
-    base_seq_len: int = Field(default=128, ge=16)
+    base_seq_len: int = Field(default=96, ge=16)
     """Packed sequence length for pretraining."""
     base_lr: float = Field(default=3e-3, gt=0)
     """Peak learning rate of pretraining (cosine decay after warmup)."""
 
     # LoRA fine-tuning
-    lora_steps: int = Field(default=600, ge=1)
+    lora_steps: int = Field(default=450, ge=1)
     """LoRA fine-tuning steps (loss on the answer: call JSON + end mark)."""
     lora_batch_size: int = Field(default=32, ge=1)
     """Examples per LoRA step."""
-    lora_lr: float = Field(default=2e-3, gt=0)
+    lora_lr: float = Field(default=3e-3, gt=0)
     """Peak learning rate of LoRA fine-tuning."""
     lora_rank: int = Field(default=32, ge=1, le=256)
     """LoRA rank r (serving needs --max-lora-rank >= r)."""
@@ -74,13 +74,13 @@ class TrainConfig(BaseModel):
     """LoRA scaling alpha."""
     lora_dropout: float = Field(default=0.0, ge=0, lt=1)
     """Dropout on the LoRA path."""
-    warmup_steps: int = Field(default=30, ge=0)
+    warmup_steps: int = Field(default=20, ge=0)
     """Linear warmup steps of both phases."""
     weight_decay: float = Field(default=0.0, ge=0)
     """AdamW weight decay."""
 
     # bookkeeping
-    checkpoint_every: int = Field(default=100, ge=1)
+    checkpoint_every: int = Field(default=50, ge=1)
     """Save a resumable checkpoint every N steps of each phase."""
     eval_splits: tuple[str, ...] = ("valid", "test")
     """Splits scored in-process after training (greedy decoding) into artifact metrics."""
