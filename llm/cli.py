@@ -29,6 +29,7 @@ def serve_model(
         None, help="Longest prompt + answer in tokens (default: the model's, at most 1024)."
     ),
     log: Path | None = typer.Option(None, help="vLLM log file (default: a temp folder)."),
+    kv_cache_gib: float = typer.Option(1.0, help="CPU only: KV cache size in GiB."),
     startup_timeout: float = typer.Option(900.0, help="Seconds to wait for readiness."),
 ) -> None:
     """Serve the model through vLLM's OpenAI-compatible API until Ctrl-C."""
@@ -45,6 +46,7 @@ def serve_model(
             max_model_len=max_model_len,
             log_path=log,
             startup_timeout_s=startup_timeout,
+            kv_cache_gib=kv_cache_gib,
         )
     except ArtifactError as exc:
         _fail(str(exc), code=2)

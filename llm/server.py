@@ -108,6 +108,7 @@ class VllmServer:
         startup_timeout_s: float = 900.0,
         log_path: Path | str | None = None,
         use_gpu: bool | None = None,
+        kv_cache_gib: float = 1.0,
         extra_args: tuple[str, ...] = (),
     ) -> None:
         """Read and check the artifact; nothing starts until `start()`.
@@ -139,6 +140,9 @@ class VllmServer:
         """Prompt + answer tokens; by default the model's own limit, at most 1024."""
         self.startup_timeout_s = startup_timeout_s
         self.use_gpu = use_gpu
+        self.kv_cache_gib = kv_cache_gib
+        """CPU only: KV cache size. Whole GiB go through VLLM_CPU_KVCACHE_SPACE (integers
+        only); a fraction through --kv-cache-memory-bytes (small models need ~0.1 GiB)."""
         self.extra_args = tuple(extra_args)
         self._workdir = Path(tempfile.mkdtemp(prefix="chatops-vllm-"))
         self.log_path = Path(log_path) if log_path else self._workdir / "vllm.log"
@@ -188,6 +192,8 @@ class VllmServer:
             # process instead of one more worker process (one less vLLM import at startup,
             # about 0.5 GiB less RSS).
             cmd += ["--gpu-memory-utilization", "0.3", "--distributed-executor-backend", "uni"]
+            if not float(self.kv_cache_gib).is_integer():
+                cmd += ["--kv-cache-memory-bytes", str(int(self.kv_cache_gib * 2**30))]
         if self.with_adapter:
             assert self.artifact.adapter_dir is not None and self.artifact.lora_rank is not None
             cmd += [
@@ -205,8 +211,10 @@ class VllmServer:
         """The server's environment: CPU KV cache size only on the CPU build."""
         env = dict(os.environ)
         env.setdefault("VLLM_LOGGING_LEVEL", "INFO")
-        if not gpu:
-            env["VLLM_CPU_KVCACHE_SPACE"] = env.get("VLLM_CPU_KVCACHE_SPACE", "1")
+        if not gpu and float(self.kv_cache_gib).is_integer():
+            env["VLLM_CPU_KVCACHE_SPACE"] = str(int(self.kv_cache_gib))
+        elif not gpu:  # the variable would override --kv-cache-memory-bytes
+            env.pop("VLLM_CPU_KVCACHE_SPACE", None)
         return env
 
     def start(self) -> VllmServer:

@@ -50,6 +50,15 @@ def test_command_line_on_cpu_and_gpu(artifact):
     assert "--max-model-len 1024" in flags  # config.json without a limit: the cap
 
 
+def test_fractional_kv_cache_uses_the_flag_not_the_variable(artifact):
+    server = VllmServer(artifact, kv_cache_gib=0.25)
+    assert "--kv-cache-memory-bytes 268435456" in " ".join(server.command(port=1, gpu=False))
+    assert "VLLM_CPU_KVCACHE_SPACE" not in server.environment(gpu=False)
+    two = VllmServer(artifact, kv_cache_gib=2)
+    assert "--kv-cache-memory-bytes" not in two.command(port=1, gpu=False)
+    assert two.environment(gpu=False)["VLLM_CPU_KVCACHE_SPACE"] == "2"
+
+
 def test_max_model_len_follows_the_model(artifact):
     (artifact / "base" / "config.json").write_text('{"max_position_embeddings": 256}')
     assert "--max-model-len 256 " in " ".join(VllmServer(artifact).command(port=1, gpu=False))
