@@ -26,6 +26,7 @@ from llm.prompt import (
 from training.config import TrainConfig, load_config
 from training.corpus import man_documents, pair_document, tokenizer_texts
 from training.data_gen import GENERATED_DIR, GenerationSettings, read_split
+from training.tokenizer import TOKENIZER_VERSION
 
 INHOUSE_BASE = "planton-inhouse-llama"
 TOKENIZER_SAMPLE = 4000
@@ -69,7 +70,7 @@ def _base_identity(base_model: str | None) -> str:
 
 def cache_key(*, data: str, config: TrainConfig, schema: str, base: str) -> str:
     """Key of one training result: same data, config, tool schema and base -> same model."""
-    text = json.dumps([data, config.digest(), schema, base])
+    text = json.dumps([data, config.digest(), schema, base, TOKENIZER_VERSION])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

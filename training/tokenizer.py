@@ -13,6 +13,9 @@ from typing import Any
 
 from llm.prompt import CHAT_TEMPLATE, END_MARK, SPECIAL_TOKENS
 
+# Part of the training cache key: a change here must retrain, not reuse an old artifact.
+TOKENIZER_VERSION = "ws-isolated-bpe-2"
+
 
 def json_fragments(tool_fields: dict[str, list[str]]) -> list[str]:
     """Added tokens for the fixed parts of call JSON, from tool name -> argument names."""
@@ -47,11 +50,27 @@ def registry_fields() -> dict[str, list[str]]:
 
 def train_tokenizer(texts: list[str], *, vocab_size: int, fragments: list[str]) -> Any:
     """Train byte-level BPE on `texts`; return a PreTrainedTokenizerFast with our template."""
-    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, trainers
+    from tokenizers import (
+        AddedToken,
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        pre_tokenizers,
+        trainers,
+    )
     from transformers import PreTrainedTokenizerFast
 
     tokenizer = Tokenizer(models.BPE())
-    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    # Whitespace is split off first, so a word is the same tokens in the request
+    # (" web-7" would otherwise be "Ġweb") and inside the call JSON ("web"): a tiny model
+    # then copies names and numbers token by token instead of learning two spellings.
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(r"\s+"), behavior="isolated"),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
+        ]
+    )
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
