@@ -30,6 +30,9 @@ def serve_model(
     ),
     log: Path | None = typer.Option(None, help="vLLM log file (default: a temp folder)."),
     kv_cache_gib: float = typer.Option(1.0, help="CPU only: KV cache size in GiB."),
+    merge_adapter: bool = typer.Option(
+        False, "--merge-adapter", help="Serve base+adapter merged: faster, no bare base."
+    ),
     startup_timeout: float = typer.Option(900.0, help="Seconds to wait for readiness."),
 ) -> None:
     """Serve the model through vLLM's OpenAI-compatible API until Ctrl-C."""
@@ -47,6 +50,7 @@ def serve_model(
             log_path=log,
             startup_timeout_s=startup_timeout,
             kv_cache_gib=kv_cache_gib,
+            merge_adapter=merge_adapter,
         )
     except ArtifactError as exc:
         _fail(str(exc), code=2)

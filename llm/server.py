@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,64 +31,17 @@ import httpx
 
 from llm.artifacts import Artifact, check_schema_hash, read_artifact
 from llm.errors import ArtifactError, ServerStartError
+from llm.launch_options import (
+    LORA_FAMILIES,
+    STRUCTURED_OUTPUTS_CONFIG,
+    cuda_available,
+    default_max_model_len,
+    find_free_port,
+    lora_rank_flag,
+    tail,
+)
 
-# llguidance with whitespace off: 100% schema-valid output here (shared/FINDINGS.md);
-# the per-request whitespace options are ignored by vLLM, so they are set server-wide.
-STRUCTURED_OUTPUTS_CONFIG = {
-    "backend": "guidance",
-    "disable_any_whitespace": True,
-    "disable_additional_properties": True,
-}
-# Families whose vLLM model class supports LoRA (FalconForCausalLM does not in vLLM 0.32).
-LORA_FAMILIES = ("llama",)
-# vLLM accepts only these --max-lora-rank values.
-LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
-
-
-def find_free_port(host: str = "127.0.0.1") -> int:
-    """An ephemeral port that is free right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-def cuda_available() -> bool:
-    """True when torch sees a CUDA device (then the GPU build of vLLM is expected)."""
-    try:
-        import torch
-    except ImportError:
-        return False
-    return bool(torch.cuda.is_available())
-
-
-def lora_rank_flag(rank: int) -> int:
-    """The smallest --max-lora-rank vLLM accepts that fits an adapter of `rank`."""
-    for allowed in LORA_RANKS:
-        if allowed >= rank:
-            return allowed
-    raise ValueError(f"LoRA rank {rank} is larger than vLLM supports ({LORA_RANKS[-1]}).")
-
-
-def tail(path: Path, *, lines: int = 40) -> str:
-    """The last `lines` lines of a log file ('' when it does not exist)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def default_max_model_len(base_dir: Path, *, cap: int = 1024) -> int:
-    """The base model's position limit (config.json), capped: small KV cache, fast start."""
-    try:
-        config = json.loads((base_dir / "config.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return cap
-    for key in ("max_position_embeddings", "n_positions", "max_seq_len"):
-        value = config.get(key) if isinstance(config, dict) else None
-        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-            return min(int(value), cap)
-    return cap
+__all__ = ["VllmServer", "tail"]
 
 
 class VllmServer:
@@ -109,6 +61,7 @@ class VllmServer:
         log_path: Path | str | None = None,
         use_gpu: bool | None = None,
         kv_cache_gib: float = 1.0,
+        merge_adapter: bool = False,
         extra_args: tuple[str, ...] = (),
     ) -> None:
         """Read and check the artifact; nothing starts until `start()`.
@@ -117,11 +70,15 @@ class VllmServer:
         must match. `use_gpu` None means: detect CUDA with torch.
         """
         self.artifact: Artifact = read_artifact(artifact_dir, require_adapter=with_adapter)
-        if with_adapter and self.artifact.meta["family"] not in LORA_FAMILIES:
+        self.merge_adapter = merge_adapter and with_adapter
+        """Serve base + adapter merged (no LoRA path: faster; the bare base is not served)."""
+        if self.with_lora_path_needed(with_adapter) and (
+            self.artifact.meta["family"] not in LORA_FAMILIES
+        ):
             raise ArtifactError(
                 f"vLLM has no LoRA support for the {self.artifact.meta['family']} family "
-                f"({self.artifact.root}); serve the base with --no-adapter, "
-                "or train a LLaMA-family model."
+                f"({self.artifact.root}); serve it merged (--merge-adapter), the base alone "
+                "(--no-adapter), or train a LLaMA-family model."
             )
         if with_adapter:
             if registry is None:
@@ -150,6 +107,12 @@ class VllmServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_s: float | None = None
         """Seconds from launch until /v1/models answered."""
+        self.merge_s: float | None = None
+        """Seconds spent merging the adapter before the launch (merge_adapter only)."""
+
+    def with_lora_path_needed(self, with_adapter: bool) -> bool:
+        """True when vLLM itself must apply the adapter (LoRA enabled, not merged)."""
+        return with_adapter and not self.merge_adapter
 
     @property
     def model_name(self) -> str:
@@ -173,9 +136,9 @@ class VllmServer:
             "-m",
             "vllm.entrypoints.openai.api_server",
             "--model",
-            str(self.artifact.base_dir),
+            str(self._workdir / "merged" if self.merge_adapter else self.artifact.base_dir),
             "--served-model-name",
-            self.base_model_name,
+            self.model_name if self.merge_adapter else self.base_model_name,
             "--host",
             self.host,
             "--port",
@@ -194,7 +157,7 @@ class VllmServer:
             cmd += ["--gpu-memory-utilization", "0.3", "--distributed-executor-backend", "uni"]
             if not float(self.kv_cache_gib).is_integer():
                 cmd += ["--kv-cache-memory-bytes", str(int(self.kv_cache_gib * 2**30))]
-        if self.with_adapter:
+        if self.with_lora_path_needed(self.with_adapter):
             assert self.artifact.adapter_dir is not None and self.artifact.lora_rank is not None
             cmd += [
                 "--enable-lora",
@@ -222,8 +185,10 @@ class VllmServer:
         if self.process is not None:
             raise RuntimeError("The server is already started.")
         gpu = cuda_available() if self.use_gpu is None else self.use_gpu
-        self.port = self.requested_port or find_free_port(self.host)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.merge_adapter:
+            self._merge()
+        self.port = self.requested_port or find_free_port(self.host)
         started = time.monotonic()
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
@@ -241,6 +206,30 @@ class VllmServer:
             raise
         self.startup_s = time.monotonic() - started
         return self
+
+    def _merge(self) -> None:
+        """Merge the adapter into the base in a subprocess (torch stays out of this one)."""
+        self._workdir.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        with open(self.log_path, "ab") as log:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "llm.merging",
+                    str(self.artifact.root),
+                    str(self._workdir / "merged"),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=self.startup_timeout_s,
+            )
+        if done.returncode != 0:
+            raise ServerStartError(
+                f"Merging the adapter failed (log: {self.log_path}):\n" + tail(self.log_path)
+            )
+        self.merge_s = time.monotonic() - started
 
     def _wait_ready(self, started: float) -> None:
         assert self.process is not None

@@ -34,17 +34,13 @@ MODELS = REPO / "artifacts" / "models"  # gitignored; not pruned like pytest's t
 
 
 @pytest.fixture(scope="session")
-def llm_artifact() -> Path:
-    """A model artifact directory (artifact.json, base/, adapter/) for the running registry."""
-    if model_source() == "quick":
-        from training.pipeline import train_model
-
-        return train_model("quick", out_root=MODELS, progress=False)
+def tiny_artifact() -> Path:
+    """A tiny random LLaMA + random LoRA artifact (no training), cached per tool schema."""
     from llm_tiny_model import build_tiny_artifact
 
     from tools.registry import ToolRegistry
 
-    # Cached per tool schema: a tool change gives a new hash and a new tiny model.
+    # A tool change gives a new schema hash and a new tiny model.
     folder = MODELS / f"test-tiny-{ToolRegistry().schema_hash()}"
     if not (folder / "artifact.json").is_file():
         partial = MODELS / f".{folder.name}-{os.getpid()}"
@@ -53,6 +49,16 @@ def llm_artifact() -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         partial.rename(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def llm_artifact(request) -> Path:
+    """A model artifact directory (artifact.json, base/, adapter/) for the running registry."""
+    if model_source() == "quick":
+        from training.pipeline import train_model
+
+        return train_model("quick", out_root=MODELS, progress=False)
+    return request.getfixturevalue("tiny_artifact")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ import pytest
 from test_artifacts import write_artifact
 
 from llm.errors import ServerStartError
-from llm.server import VllmServer, lora_rank_flag
+from llm.launch_options import lora_rank_flag
+from llm.server import VllmServer
 from tools.registry import ToolRegistry
 
 
