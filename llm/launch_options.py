@@ -63,3 +63,15 @@ def default_max_model_len(base_dir: Path, *, cap: int = 1024) -> int:
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
             return min(int(value), cap)
     return cap
+
+
+def checkpoint_dtype(base_dir: Path) -> str | None:
+    """The weights' dtype from config.json ("dtype" or the older "torch_dtype"), if given."""
+    try:
+        config = json.loads((base_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    if not isinstance(config, dict):
+        return None
+    value = config.get("dtype") or config.get("torch_dtype")
+    return value if isinstance(value, str) else None

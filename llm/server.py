@@ -34,6 +34,7 @@ from llm.errors import ArtifactError, ServerStartError
 from llm.launch_options import (
     LORA_FAMILIES,
     STRUCTURED_OUTPUTS_CONFIG,
+    checkpoint_dtype,
     cuda_available,
     default_max_model_len,
     find_free_port,
@@ -155,6 +156,10 @@ class VllmServer:
             # process instead of one more worker process (one less vLLM import at startup,
             # about 0.5 GiB less RSS).
             cmd += ["--gpu-memory-utilization", "0.3", "--distributed-executor-backend", "uni"]
+            # vLLM would downcast float32 weights to bfloat16, which this CPU only emulates
+            # (slower) and which changes greedy answers of a small model from training's.
+            if checkpoint_dtype(self.artifact.base_dir) == "float32":
+                cmd += ["--dtype", "float32"]
             if not float(self.kv_cache_gib).is_integer():
                 cmd += ["--kv-cache-memory-bytes", str(int(self.kv_cache_gib * 2**30))]
         if self.with_lora_path_needed(self.with_adapter):

@@ -60,8 +60,11 @@ def test_fractional_kv_cache_uses_the_flag_not_the_variable(artifact):
     assert two.environment(gpu=False)["VLLM_CPU_KVCACHE_SPACE"] == "2"
 
 
-def test_max_model_len_follows_the_model(artifact):
-    (artifact / "base" / "config.json").write_text('{"max_position_embeddings": 256}')
+def test_max_model_len_and_dtype_follow_the_model(artifact):
+    config = '{"max_position_embeddings": 256, "dtype": "float32"}'
+    (artifact / "base" / "config.json").write_text(config)
+    assert "--dtype float32" in " ".join(VllmServer(artifact).command(port=1, gpu=False))
+    assert "--dtype" not in VllmServer(artifact).command(port=1, gpu=True)
     assert "--max-model-len 256 " in " ".join(VllmServer(artifact).command(port=1, gpu=False))
     server = VllmServer(artifact, max_model_len=128)
     assert "--max-model-len 128 " in " ".join(server.command(port=1, gpu=False))

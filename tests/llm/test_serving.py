@@ -133,3 +133,36 @@ def test_the_adapter_matters(vllm_server, registry, llm_artifact):
     answers = [p.raw for p in tuned_calls]
     assert tuned_right > bare_right, (tuned_right, bare_right, answers)
     assert tuned_right >= len(EASY) // 2, answers
+
+
+def test_served_adapter_computes_what_training_computes(vllm_server, llm_artifact):
+    """vLLM's LoRA path gives the same token probabilities as transformers + peft."""
+    import httpx
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from llm.prompt import render_prompt
+
+    prompt = render_prompt("scale web to 3 replicas", CONTEXT)
+    base_dir = llm_artifact / "base"
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    base = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
+    tuned = PeftModel.from_pretrained(base, llm_artifact / "adapter")
+    for name, use_adapter in ((vllm_server.model_name, True), (vllm_server.base_model_name, False)):
+        body = {"model": name, "prompt": prompt_ids, "max_tokens": 8, "temperature": 0}
+        body |= {"logprobs": 1, "return_token_ids": True}
+        choice = httpx.post(f"{vllm_server.base_url}/completions", json=body, timeout=120).json()
+        choice = choice["choices"][0]
+        served_ids, served_logprobs = choice["token_ids"], choice["logprobs"]["token_logprobs"]
+        ids = torch.tensor([prompt_ids + served_ids])
+        with torch.no_grad():
+            if use_adapter:
+                logits = tuned(input_ids=ids).logits
+            else:
+                with tuned.disable_adapter():
+                    logits = tuned(input_ids=ids).logits
+        logprobs = torch.log_softmax(logits[0, len(prompt_ids) - 1 : -1], dim=-1)
+        expected = [logprobs[i, t].item() for i, t in enumerate(served_ids)]
+        assert served_logprobs == pytest.approx(expected, abs=0.05), (name, served_ids)
