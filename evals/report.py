@@ -77,9 +77,12 @@ def build_result(
 
 
 def write_result(result: dict[str, Any], path: Path) -> Path:
-    """Write a result file (pretty JSON)."""
+    """Write a result file: readable header and metrics, then one compact line per record."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    head = json.dumps({k: v for k, v in result.items() if k != "records"}, indent=1)
+    records = ",\n".join(json.dumps(r, separators=(",", ":")) for r in result["records"])
+    text = head[:-2] + ',\n "records": [\n' + records + "\n ]\n}\n"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
