@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,10 @@ class VllmServer:
         must match. `use_gpu` None means: detect CUDA with torch.
         """
         self.artifact: Artifact = read_artifact(artifact_dir, require_adapter=with_adapter)
+        self.with_adapter = with_adapter
         self.merge_adapter = merge_adapter and with_adapter
         """Serve base + adapter merged (no LoRA path: faster; the bare base is not served)."""
-        if self.with_lora_path_needed(with_adapter) and (
-            self.artifact.meta["family"] not in LORA_FAMILIES
-        ):
+        if self.uses_lora and self.artifact.meta["family"] not in LORA_FAMILIES:
             raise ArtifactError(
                 f"vLLM has no LoRA support for the {self.artifact.meta['family']} family "
                 f"({self.artifact.root}); serve it merged (--merge-adapter), the base alone "
@@ -90,7 +90,6 @@ class VllmServer:
         self.host = host
         self.requested_port = port
         self.port: int | None = None
-        self.with_adapter = with_adapter
         self.adapter_name = adapter_name
         self.base_model_name = self.artifact.name
         """Name to send as `model` for the bare base model."""
@@ -102,7 +101,8 @@ class VllmServer:
         """CPU only: KV cache size. Whole GiB go through VLLM_CPU_KVCACHE_SPACE (integers
         only); a fraction through --kv-cache-memory-bytes (small models need ~0.1 GiB)."""
         self.extra_args = tuple(extra_args)
-        self._workdir = Path(tempfile.mkdtemp(prefix="chatops-vllm-"))
+        # Created by start(): building a server object (or its command line) leaves no trace.
+        self._workdir = Path(tempfile.gettempdir()) / f"chatops-vllm-{uuid.uuid4().hex[:12]}"
         self.log_path = Path(log_path) if log_path else self._workdir / "vllm.log"
         """Where the server's stdout and stderr go."""
         self.process: subprocess.Popen[bytes] | None = None
@@ -111,9 +111,10 @@ class VllmServer:
         self.merge_s: float | None = None
         """Seconds spent merging the adapter before the launch (merge_adapter only)."""
 
-    def with_lora_path_needed(self, with_adapter: bool) -> bool:
-        """True when vLLM itself must apply the adapter (LoRA enabled, not merged)."""
-        return with_adapter and not self.merge_adapter
+    @property
+    def uses_lora(self) -> bool:
+        """True when vLLM itself applies the adapter (LoRA enabled, not merged)."""
+        return self.with_adapter and not self.merge_adapter
 
     @property
     def model_name(self) -> str:
@@ -129,9 +130,6 @@ class VllmServer:
 
     def command(self, *, port: int, gpu: bool) -> list[str]:
         """The command line that starts the server."""
-        self._workdir.mkdir(parents=True, exist_ok=True)
-        template = self._workdir / "chat_template.jinja"
-        template.write_text(self.artifact.chat_template, encoding="utf-8")
         cmd = [
             sys.executable,
             "-m",
@@ -147,7 +145,7 @@ class VllmServer:
             "--max-model-len",
             str(self.max_model_len),
             "--chat-template",
-            str(template),
+            str(self._workdir / "chat_template.jinja"),
             "--structured-outputs-config",
             json.dumps(STRUCTURED_OUTPUTS_CONFIG, separators=(",", ":")),
         ]
@@ -162,7 +160,7 @@ class VllmServer:
                 cmd += ["--dtype", "float32"]
             if not float(self.kv_cache_gib).is_integer():
                 cmd += ["--kv-cache-memory-bytes", str(int(self.kv_cache_gib * 2**30))]
-        if self.with_lora_path_needed(self.with_adapter):
+        if self.uses_lora:
             assert self.artifact.adapter_dir is not None and self.artifact.lora_rank is not None
             cmd += [
                 "--enable-lora",
@@ -190,6 +188,8 @@ class VllmServer:
         if self.process is not None:
             raise RuntimeError("The server is already started.")
         gpu = cuda_available() if self.use_gpu is None else self.use_gpu
+        self._workdir.mkdir(parents=True, exist_ok=True)
+        (self._workdir / "chat_template.jinja").write_text(self.artifact.chat_template)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if self.merge_adapter:
             self._merge()
@@ -214,7 +214,6 @@ class VllmServer:
 
     def _merge(self) -> None:
         """Merge the adapter into the base in a subprocess (torch stays out of this one)."""
-        self._workdir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         with open(self.log_path, "ab") as log:
             done = subprocess.run(
@@ -294,7 +293,9 @@ class VllmServer:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        if not self.log_path.is_relative_to(self._workdir):  # keep a log that lives there
+        if self.log_path.is_relative_to(self._workdir):  # keep the log, drop the rest
+            shutil.rmtree(self._workdir / "merged", ignore_errors=True)
+        else:
             shutil.rmtree(self._workdir, ignore_errors=True)
 
     def __enter__(self) -> VllmServer:

@@ -79,7 +79,9 @@ def test_startup_failure_shows_the_log_tail(artifact, tmp_path):
 
 
 def test_startup_timeout_stops_the_process(artifact, tmp_path):
-    server = StandInServer(artifact, startup_timeout_s=1.0, use_gpu=False)
+    server = StandInServer(
+        artifact, startup_timeout_s=1.0, use_gpu=False, log_path=tmp_path / "v.log"
+    )
     server.program = "import time; print('loading', flush=True); time.sleep(60)"
     with pytest.raises(ServerStartError, match="not ready after 1 s(.|\n)*loading"):
         server.start()
@@ -88,7 +90,7 @@ def test_startup_timeout_stops_the_process(artifact, tmp_path):
 
 def test_stop_kills_the_whole_process_group(artifact, tmp_path):
     pid_file = tmp_path / "child.pid"
-    server = StandInServer(artifact, use_gpu=False)
+    server = StandInServer(artifact, use_gpu=False, log_path=tmp_path / "v.log")
     # A parent that serves /v1/models and a child that ignores SIGTERM, like an engine worker.
     server.program = f"""
 import http.server, json, signal, subprocess, sys
