@@ -55,6 +55,7 @@ def run_suite(
     progress: bool = True,
     command: str | None = None,
     label: str | None = None,
+    model_info: dict[str, Any] | None = None,
 ) -> tuple[Path, Path, dict[str, Any]]:
     """Run one suite; write `<suite>-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -75,13 +76,14 @@ def run_suite(
 
         return run_scenario_suite(
             label=label,
+            model_info=model_info,
             model=model, out=out, assistant_spec=assistant_spec, limit=limit,
             progress=progress, command=command, served_name=served_name, base=base,
         )  # fmt: skip
     cases = load_suite(suite, judge=judge, registry=registry)[: limit or None]
     with open_planner(model, registry=registry, served_name=served_name, base=base) as opened:
         planner, description = opened
-        description = {**description, "name": label or description["name"]}
+        description = {**description, **(model_info or {}), "name": label or description["name"]}
         with tqdm(
             total=len(cases), desc=f"{suite} / {description['name']}", disable=not progress
         ) as bar:

@@ -86,14 +86,21 @@ def open_planner(
                 "kind": "base" if base else "adapter",
                 "artifact": str(artifact_dir),
                 "served_as": server.model_name,
-                "artifact_meta": _artifact_meta(artifact_dir),
+                "artifact_meta": artifact_meta(artifact_dir),
             }
             yield client, description
 
 
-def _artifact_meta(folder: Path) -> dict[str, Any]:
+def artifact_meta(folder: Path) -> dict[str, Any]:
+    """What identifies a model artifact (its training scores without the failure lists)."""
     import json
 
     meta = json.loads((folder / "artifact.json").read_text(encoding="utf-8"))
-    keep = ("name", "base_model", "family", "tool_schema_hash", "data_hash", "created", "metrics")
-    return {k: meta.get(k) for k in keep}
+    keep = ("name", "base_model", "family", "tool_schema_hash", "data_hash", "cache_key", "created")
+    out = {k: meta.get(k) for k in keep}
+    out["training_scores"] = {
+        split: {k: v for k, v in scores.items() if k not in ("failures", "exact_by_tool")}
+        for split, scores in (meta.get("metrics") or {}).items()
+        if isinstance(scores, dict) and "count" in scores
+    }
+    return out

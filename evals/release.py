@@ -38,6 +38,7 @@ def _served_runs(
     base: bool, assistant: str | None, concurrency: int, limit: int | None = None,
 ) -> dict[tuple[str, str], Path]:  # fmt: skip
     """Start one server for `artifact`; run the suites for its adapter (and its base)."""
+    from evals.planners import artifact_meta
     from llm.server import VllmServer
     from tools.registry import ToolRegistry
 
@@ -51,6 +52,8 @@ def _served_runs(
                 runs[(suite, label)] = _run(
                     suite, server.base_url, out=out, command=command, served_name=served,
                     concurrency=concurrency, assistant_spec=assistant, label=label, limit=limit,
+                    model_info={"artifact": str(artifact), "artifact_meta": artifact_meta(artifact),
+                                "kind": "adapter" if served == server.adapter_name else "base"},
                 )  # fmt: skip
     return runs
 

@@ -74,6 +74,7 @@ def run_scenario_suite(
     *, model: str, out: Path, assistant_spec: str | None, limit: int | None, progress: bool,
     command: str, served_name: str | None = None, base: bool = False,
     scenarios_path: Path = SCENARIOS_DIR, label: str | None = None,
+    model_info: dict[str, Any] | None = None,
 ) -> tuple[Path, Path, dict[str, Any]]:  # fmt: skip
     """Run the scenario suite; writes `scenarios-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -101,7 +102,11 @@ def run_scenario_suite(
                 description,
             ),
         ):
-            description = {**description, "name": label or description["name"]}
+            description = {
+                **description,
+                **(model_info or {}),
+                "name": label or description["name"],
+            }
             with tqdm(
                 total=len(scenarios),
                 desc=f"scenarios / {description['name']}",
