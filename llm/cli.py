@@ -29,7 +29,7 @@ def serve_model(
         None, help="Longest prompt + answer in tokens (default: the model's, at most 1024)."
     ),
     log: Path | None = typer.Option(None, help="vLLM log file (default: a temp folder)."),
-    kv_cache_gib: float = typer.Option(1.0, help="CPU only: KV cache size in GiB."),
+    kv_cache_gib: float = typer.Option(0.25, help="CPU only: KV cache size in GiB."),
     merge_adapter: bool = typer.Option(
         False, "--merge-adapter", help="Serve base+adapter merged: faster, no bare base."
     ),
@@ -85,6 +85,10 @@ def bench(
         None, help="PID of the server (default: the process listening on the URL's port)."
     ),
     out: Path = typer.Option(Path("runs/bench/bench"), help="Writes OUT.json and OUT.md."),
+    merge_adapter: bool = typer.Option(
+        False, "--merge-adapter", help="With --artifact: serve base+adapter merged."
+    ),
+    kv_cache_gib: float = typer.Option(0.25, help="With --artifact: KV cache size in GiB."),
 ) -> None:
     """Measure latency p50/p95, requests/s, time to first token and server memory."""
     from urllib.parse import urlparse
@@ -102,12 +106,22 @@ def bench(
         _fail("--requests and every concurrency level must be at least 1", code=2)
     registry = ToolRegistry()
     parts = ["chatops", "bench", "--requests", str(requests), "--concurrency", concurrency]
-    parts += ["--artifact", str(artifact)] if artifact else ["--url", url, "--model", model]
+    if artifact:
+        parts += ["--artifact", str(artifact), "--kv-cache-gib", f"{kv_cache_gib:g}"]
+        parts += ["--merge-adapter"] if merge_adapter else []
+    else:
+        parts += ["--url", url, "--model", model]
     command = shlex.join([*parts, "--out", str(out)])
     server = None
     try:
         if artifact is not None:
-            server = VllmServer(artifact, port=0, registry=registry).start()
+            server = VllmServer(
+                artifact,
+                port=0,
+                registry=registry,
+                merge_adapter=merge_adapter,
+                kv_cache_gib=kv_cache_gib,
+            ).start()
             url, model = server.base_url, server.model_name
             typer.echo(f"Server ready in {server.startup_s:.1f} s at {url}")
         pid = server_pid or (server.pid() if server else None)

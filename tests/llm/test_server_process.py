@@ -43,17 +43,19 @@ def test_command_line_on_cpu_and_gpu(artifact):
     assert "--max-lora-rank 16 " in flags  # rank 12 rounded up to a rank vLLM accepts
     assert '"backend":"guidance","disable_any_whitespace":true' in flags
     assert "--gpu-memory-utilization 0.3" in flags and "--port 4321" in flags
-    assert server.environment(gpu=False)["VLLM_CPU_KVCACHE_SPACE"] == "1"
+    assert "--kv-cache-memory-bytes 268435456" in flags  # the 0.25 GiB default
     gpu = " ".join(server.command(port=4321, gpu=True))
     assert "--gpu-memory-utilization" not in gpu and "--enable-lora" in gpu
+    assert "--kv-cache-memory-bytes" not in gpu and "--distributed-executor-backend" not in gpu
     assert server.model_name == "ops" and server.base_model_name == "unit"
     assert [lora_rank_flag(r) for r in (1, 2, 8, 9, 300)] == [1, 8, 8, 16, 320]
     assert "--max-model-len 1024" in flags  # config.json without a limit: the cap
 
 
-def test_fractional_kv_cache_uses_the_flag_not_the_variable(artifact):
-    server = VllmServer(artifact, kv_cache_gib=0.25)
-    assert "--kv-cache-memory-bytes 268435456" in " ".join(server.command(port=1, gpu=False))
+def test_fractional_kv_cache_uses_the_flag_not_the_variable(artifact, monkeypatch):
+    monkeypatch.setenv("VLLM_CPU_KVCACHE_SPACE", "4")  # would override the flag in vLLM
+    server = VllmServer(artifact, kv_cache_gib=0.125)
+    assert "--kv-cache-memory-bytes 134217728" in " ".join(server.command(port=1, gpu=False))
     assert "VLLM_CPU_KVCACHE_SPACE" not in server.environment(gpu=False)
     two = VllmServer(artifact, kv_cache_gib=2)
     assert "--kv-cache-memory-bytes" not in two.command(port=1, gpu=False)
