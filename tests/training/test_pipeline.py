@@ -9,7 +9,7 @@ import pytest
 
 from llm.prompt import CHAT_TEMPLATE, PROMPT_FORMAT, SPECIAL_TOKENS
 from tools.registry import ToolRegistry
-from training.pipeline import train_model
+from training.pipeline import cache_key, train_model
 
 pytestmark = pytest.mark.slow
 
@@ -67,12 +67,17 @@ def test_rerun_is_a_cache_hit(trained, small_data):
     assert time.monotonic() - started < max(5.0, first / 4)
 
 
-def test_changed_config_retrains(trained, small_data, tiny_config):
-    _, out, config, _ = trained
-    other = tiny_config(name="tiny2", lora_steps=4)
-    artifact = train_model(other, out_root=out, progress=False, data_root=small_data)
-    meta = json.loads((artifact / "artifact.json").read_text())
-    assert meta["config"]["lora_steps"] == 4
-    assert (
-        meta["cache_key"] != json.loads((out / "tiny" / "artifact.json").read_text())["cache_key"]
-    )
+def test_cache_key_changes_with_data_config_schema_and_base(tiny_config):
+    config = tiny_config()
+    parts = {"data": "d1", "config": config, "schema": "s1", "base": "b1"}
+    key = cache_key(**parts)
+    assert cache_key(**parts) == key
+    changed = [
+        {**parts, "data": "d2"},
+        {**parts, "config": tiny_config(lora_steps=13)},
+        {**parts, "schema": "s2"},
+        {**parts, "base": "b2"},
+    ]
+    assert len({key, *(cache_key(**p) for p in changed)}) == 5
+    # bookkeeping fields do not change the result, so they do not change the key
+    assert cache_key(**{**parts, "config": tiny_config(threads=1, checkpoint_every=2)}) == key
