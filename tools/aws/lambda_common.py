@@ -8,18 +8,16 @@ Lambda has no server-side dry run: plans read and never write.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import yaml
-
 from tools.aws.lambda_api import Account, aws_client, aws_errors, clean_text, resolve_account
 from tools.aws.lambda_fields import LambdaArgs
 from tools.base import Plan, Risk, StrictArgs, Target, Tool, ToolResult
 from tools.context import ToolContext
+from tools.diffing import render_diff as shared_render_diff
 
 WAIT = {"Delay": 2, "MaxAttempts": 60}
 """Waiter budget for a function to finish an update: about two minutes."""
@@ -47,20 +45,6 @@ def view_function(config: dict[str, Any] | None) -> dict[str, Any] | None:
         "description": clean_text(config.get("Description", "")),
         "env": {clean_text(k, limit=128): mask_value(str(v)) for k, v in sorted(env.items())},
     }
-
-
-def render_diff(title: str, before: Any, after: Any) -> str:
-    """Unified diff of two views rendered as YAML (None = absent)."""
-    old = [] if before is None else to_yaml(before).splitlines()
-    new = [] if after is None else to_yaml(after).splitlines()
-    lines = difflib.unified_diff(
-        old, new, fromfile=f"{title} (current)", tofile=f"{title} (planned)", lineterm="", n=20
-    )
-    return "\n".join(lines)
-
-
-def to_yaml(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, width=100)
 
 
 def find_configuration(ctx: ToolContext, account: Account, name: str) -> dict[str, Any] | None:
@@ -166,3 +150,8 @@ class LambdaWriteTool(LambdaTool):
     @abstractmethod
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         """Read, compute the planned state and (unless dry_run) write it."""
+
+
+def render_diff(title: str, before: Any, after: Any) -> str:
+    """Cloud function views are short: show them with generous context."""
+    return shared_render_diff(title, before, after, context_lines=20)

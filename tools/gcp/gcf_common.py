@@ -7,16 +7,14 @@ server-side dry run: plans read and never write.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import yaml
-
 from tools.base import Plan, Risk, StrictArgs, Target, Tool, ToolResult
 from tools.context import ToolContext
+from tools.diffing import render_diff as shared_render_diff
 from tools.gcp.gcf_api import (
     REQUEST_TIMEOUT_S,
     Project,
@@ -57,20 +55,6 @@ def view_function(function: Any | None) -> dict[str, Any] | None:
         "timeout_s": service.timeout_seconds,
         "env": {clean_text(k, limit=128): mask_value(v) for k, v in sorted(env.items())},
     }
-
-
-def render_diff(title: str, before: Any, after: Any) -> str:
-    """Unified diff of two views rendered as YAML (None = absent)."""
-    old = [] if before is None else to_yaml(before).splitlines()
-    new = [] if after is None else to_yaml(after).splitlines()
-    lines = difflib.unified_diff(
-        old, new, fromfile=f"{title} (current)", tofile=f"{title} (planned)", lineterm="", n=20
-    )
-    return "\n".join(lines)
-
-
-def to_yaml(value: Any) -> str:
-    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, width=100)
 
 
 def find_function(ctx: ToolContext, project: Project, name: str) -> Any | None:
@@ -164,3 +148,8 @@ def pending_note(done: bool) -> str:
     return (
         "" if done else " The operation is still running; check again with gcf_describe_function."
     )
+
+
+def render_diff(title: str, before: Any, after: Any) -> str:
+    """Cloud function views are short: show them with generous context."""
+    return shared_render_diff(title, before, after, context_lines=20)

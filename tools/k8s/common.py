@@ -7,16 +7,15 @@ diff and `execute()` reports what was done. Read tools implement `read(args, ctx
 
 from __future__ import annotations
 
-import difflib
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from pydantic import Field
 
 from tools.base import Plan, Risk, StrictArgs, Target, Tool, ToolResult
 from tools.context import ToolContext
+from tools.diffing import render_diff
 from tools.k8s.clients import KubeApis, get_apis
 from tools.settings import ALIAS_PATTERN
 from tools.validation import DnsLabel
@@ -79,21 +78,6 @@ def drop_empty(value: Any) -> Any:
     if isinstance(value, list):
         return [drop_empty(v) for v in value]
     return value
-
-
-def render_diff(title: str, before: Any, after: Any) -> str:
-    """Unified diff of two object views rendered as YAML (None = absent)."""
-    old = [] if before is None else to_yaml(before).splitlines()
-    new = [] if after is None else to_yaml(after).splitlines()
-    lines = difflib.unified_diff(
-        old, new, fromfile=f"{title} (current)", tofile=f"{title} (planned)", lineterm="", n=3
-    )
-    return "\n".join(lines)
-
-
-def to_yaml(value: Any) -> str:
-    """Block-style YAML in the views' own key order."""
-    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, width=100)
 
 
 @dataclass

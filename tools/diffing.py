@@ -1,0 +1,28 @@
+"""How every tool shows a planned change: a unified diff of YAML views (one way for all)."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import yaml
+
+
+def to_yaml(value: Any) -> str:
+    """Block-style YAML in the views' own key order."""
+    return yaml.safe_dump(value, sort_keys=False, default_flow_style=False, width=100)
+
+
+def render_diff(title: str, before: Any, after: Any, *, context_lines: int = 3) -> str:
+    """Unified diff of two views rendered as YAML (None = absent)."""
+    old = [] if before is None else to_yaml(before).splitlines()
+    new = [] if after is None else to_yaml(after).splitlines()
+    lines = difflib.unified_diff(
+        old,
+        new,
+        fromfile=f"{title} (current)",
+        tofile=f"{title} (planned)",
+        lineterm="",
+        n=context_lines,
+    )
+    return "\n".join(lines)
