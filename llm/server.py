@@ -156,6 +156,9 @@ class VllmServer:
             # process instead of one more worker process (one less vLLM import at startup,
             # about 0.5 GiB less RSS).
             cmd += ["--gpu-memory-utilization", "0.3", "--distributed-executor-backend", "uni"]
+            # Without LoRA, vLLM's CPU build compiles the model with inductor first: over
+            # 10 minutes on 2 shared cores. Eager is what the LoRA path runs anyway.
+            cmd += ["--enforce-eager"]
             # vLLM would downcast float32 weights to bfloat16, which this CPU only emulates
             # (slower) and which changes greedy answers of a small model from training's.
             if checkpoint_dtype(self.artifact.base_dir) == "float32":

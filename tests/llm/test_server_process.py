@@ -47,6 +47,7 @@ def test_command_line_on_cpu_and_gpu(artifact):
     gpu = " ".join(server.command(port=4321, gpu=True))
     assert "--gpu-memory-utilization" not in gpu and "--enable-lora" in gpu
     assert "--kv-cache-memory-bytes" not in gpu and "--distributed-executor-backend" not in gpu
+    assert "--enforce-eager" in flags and "--enforce-eager" not in gpu
     assert server.model_name == "ops" and server.base_model_name == "unit"
     assert [lora_rank_flag(r) for r in (1, 2, 8, 9, 300)] == [1, 8, 8, 16, 320]
     assert "--max-model-len 1024" in flags  # config.json without a limit: the cap
