@@ -8,9 +8,14 @@ it is served under the adapter's name, and the bare base is then not served.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from llm.artifacts import Artifact
+from llm.errors import ServerStartError
+from llm.launch_options import tail
 
 TOKENIZER_FILES = (
     "tokenizer.json",
@@ -40,6 +45,25 @@ def merge_adapter(artifact: Artifact, out_dir: Path) -> Path:
     shutil.rmtree(out_dir, ignore_errors=True)
     partial.rename(out_dir)
     return out_dir
+
+
+def merge_in_subprocess(
+    artifact: Artifact, out_dir: Path, *, log_path: Path, timeout_s: float
+) -> float:
+    """`merge_adapter` in a child process logging to `log_path`; returns the seconds taken."""
+    started = time.monotonic()
+    command = [sys.executable, "-m", "llm.merging", str(artifact.root), str(out_dir)]
+    with open(log_path, "ab") as log:
+        try:
+            done = subprocess.run(
+                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                timeout=timeout_s,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise ServerStartError(f"Merging the adapter took over {timeout_s:.0f} s.") from None
+    if done.returncode != 0:
+        raise ServerStartError(f"Merging the adapter failed (log: {log_path}):\n" + tail(log_path))
+    return time.monotonic() - started
 
 
 if __name__ == "__main__":  # python -m llm.merging ARTIFACT_DIR OUT_DIR (used by VllmServer)

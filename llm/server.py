@@ -42,6 +42,7 @@ from llm.launch_options import (
     lora_rank_flag,
     tail,
 )
+from llm.merging import merge_in_subprocess
 
 __all__ = ["VllmServer", "tail"]
 
@@ -196,8 +197,11 @@ class VllmServer:
         self._workdir.mkdir(parents=True, exist_ok=True)
         (self._workdir / "chat_template.jinja").write_text(self.artifact.chat_template)
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        if self.merge_adapter:
-            self._merge()
+        if self.merge_adapter:  # in a subprocess: torch stays out of this process
+            self.merge_s = merge_in_subprocess(
+                self.artifact, self._workdir / "merged", log_path=self.log_path,
+                timeout_s=self.startup_timeout_s,
+            )  # fmt: skip
         self.port = self.requested_port or find_free_port(self.host)
         started = time.monotonic()
         with open(self.log_path, "ab") as log:
@@ -216,29 +220,6 @@ class VllmServer:
             raise
         self.startup_s = time.monotonic() - started
         return self
-
-    def _merge(self) -> None:
-        """Merge the adapter into the base in a subprocess (torch stays out of this one)."""
-        started = time.monotonic()
-        with open(self.log_path, "ab") as log:
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "llm.merging",
-                    str(self.artifact.root),
-                    str(self._workdir / "merged"),
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                timeout=self.startup_timeout_s,
-            )
-        if done.returncode != 0:
-            raise ServerStartError(
-                f"Merging the adapter failed (log: {self.log_path}):\n" + tail(self.log_path)
-            )
-        self.merge_s = time.monotonic() - started
 
     def _wait_ready(self, started: float) -> None:
         assert self.process is not None

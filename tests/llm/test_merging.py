@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from test_artifacts import write_artifact
 
 from llm.artifacts import read_artifact
+from llm.errors import ServerStartError
 from llm.merging import merge_adapter
 from llm.server import VllmServer
 from tools.registry import ToolRegistry
@@ -41,3 +43,11 @@ def test_merged_weights_give_the_adapters_logits(tiny_artifact, tmp_path):
     assert not torch.allclose(bare, tuned, atol=1e-3)  # the adapter changes the answer
     torch.testing.assert_close(merged, tuned, atol=1e-4, rtol=1e-4)
     assert (merged_dir / "tokenizer.json").is_file()
+
+
+def test_a_failed_merge_is_a_start_error_with_the_log(tmp_path):
+    root = write_artifact(tmp_path / "a", schema_hash=ToolRegistry().schema_hash())
+    server = VllmServer(root, merge_adapter=True, log_path=tmp_path / "v.log")
+    with pytest.raises(ServerStartError, match="Merging the adapter failed(.|\n)*Error"):
+        server.start()  # placeholder weights: transformers cannot load them
+    assert server.process is None
