@@ -153,9 +153,9 @@ class VllmServer:
             json.dumps(STRUCTURED_OUTPUTS_CONFIG, separators=(",", ":")),
         ]
         if not gpu:
-            # On the CPU the memory share is of RAM; "uni" runs the model in the engine
-            # process instead of one more worker process (one less vLLM import at startup,
-            # about 0.5 GiB less RSS).
+            # On the CPU the memory share is of RAM; "uni" (with the variable set in
+            # environment()) runs the model inside the engine process instead of one more
+            # worker process: one vLLM import less at startup and less RSS.
             cmd += ["--gpu-memory-utilization", "0.3", "--distributed-executor-backend", "uni"]
             # Without LoRA, vLLM's CPU build compiles the model with inductor first: over
             # 10 minutes on 2 shared cores. Eager is what the LoRA path runs anyway.
@@ -183,6 +183,8 @@ class VllmServer:
         """The server's environment: CPU KV cache size only on the CPU build."""
         env = dict(os.environ)
         env.setdefault("VLLM_LOGGING_LEVEL", "INFO")
+        if not gpu:  # else vLLM's CPU platform turns "uni" back into a worker process
+            env["VLLM_ENABLE_V1_MULTIPROCESSING"] = "0"
         if not gpu and float(self.kv_cache_gib).is_integer():
             env["VLLM_CPU_KVCACHE_SPACE"] = str(int(self.kv_cache_gib))
         elif not gpu:  # the variable would override --kv-cache-memory-bytes

@@ -3,7 +3,7 @@
 The model is the training pipeline's quick model (`training.pipeline.train_model("quick")`,
 cached by data/config/schema hash so a rerun returns at once). Set CHATOPS_TEST_MODEL=tiny to
 use a tiny random LLaMA with a random LoRA adapter instead (no training; it proves the
-serving mechanics but not model quality).
+serving mechanics but not model quality), or to an artifact folder to test that model.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def model_source() -> str:
-    """'quick' (pipeline-trained) or 'tiny' (random), from CHATOPS_TEST_MODEL or availability."""
+    """'quick' (pipeline-trained), 'tiny' (random) or an artifact folder (CHATOPS_TEST_MODEL)."""
     choice = os.environ.get("CHATOPS_TEST_MODEL", "auto")
-    if choice not in ("auto", "quick", "tiny"):
-        raise ValueError(f"CHATOPS_TEST_MODEL must be auto, quick or tiny, not {choice!r}")
     if choice == "auto":
         found = importlib.util.find_spec("training.pipeline") is not None
         return "quick" if found else "tiny"
+    if choice not in ("quick", "tiny") and not Path(choice).is_dir():
+        raise ValueError(f"CHATOPS_TEST_MODEL must be auto, quick, tiny or a folder: {choice!r}")
     return choice
 
 
@@ -54,11 +54,14 @@ def tiny_artifact() -> Path:
 @pytest.fixture(scope="session")
 def llm_artifact(request) -> Path:
     """A model artifact directory (artifact.json, base/, adapter/) for the running registry."""
-    if model_source() == "quick":
+    source = model_source()
+    if source == "quick":
         from training.pipeline import train_model
 
         return train_model("quick", out_root=MODELS, progress=False)
-    return request.getfixturevalue("tiny_artifact")
+    if source == "tiny":
+        return request.getfixturevalue("tiny_artifact")
+    return Path(source)  # an existing artifact, e.g. artifacts/models/default
 
 
 @pytest.fixture(scope="session")

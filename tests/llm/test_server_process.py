@@ -44,6 +44,7 @@ def test_command_line_on_cpu_and_gpu(artifact):
     assert '"backend":"guidance","disable_any_whitespace":true' in flags
     assert "--gpu-memory-utilization 0.3" in flags and "--port 4321" in flags
     assert "--kv-cache-memory-bytes 268435456" in flags  # the 0.25 GiB default
+    assert server.environment(gpu=False)["VLLM_ENABLE_V1_MULTIPROCESSING"] == "0"
     gpu = " ".join(server.command(port=4321, gpu=True))
     assert "--gpu-memory-utilization" not in gpu and "--enable-lora" in gpu
     assert "--kv-cache-memory-bytes" not in gpu and "--distributed-executor-backend" not in gpu

@@ -118,13 +118,12 @@ def test_unsatisfiable_request_is_retried_once_then_unusable(vllm_server):
     assert json.loads(caught.value.raw) == {"tool": "drop_database", "args": {}}
 
 
-# Failed in a full CI-style run on a quick model retrained with the whitespace-split
-# tokenizer (06:40, cause not yet analysed: accuracy floor or logprob tolerance). Still run;
-# XPASS shows when they hold again. See the closing note of 2026-12-01 (issue 3).
-_UNDER_INVESTIGATION = pytest.mark.xfail(reason="quick model after tokenizer change", strict=False)
-
-
-@_UNDER_INVESTIGATION
+# The quick model retrained with the whitespace-split tokenizer answers no_action to every
+# request here (2 of 11 right, like the bare base), so this fails on it; served the same
+# way, artifacts/models/default passes (CHATOPS_TEST_MODEL=artifacts/models/default).
+# A model-quality gap, not a serving one: the logprob test below shows vLLM computes what
+# training computes. Still run; XPASS shows when the quick model beats its base again.
+@pytest.mark.xfail(reason="quick model collapsed to no_action (training)", strict=False)
 def test_the_adapter_matters(vllm_server, registry, llm_artifact):
     tuned = client(vllm_server, registry)
     bare = client(vllm_server, registry, model=vllm_server.base_model_name)
@@ -142,7 +141,6 @@ def test_the_adapter_matters(vllm_server, registry, llm_artifact):
     assert tuned_right >= len(EASY) // 2, answers
 
 
-@_UNDER_INVESTIGATION
 def test_served_adapter_computes_what_training_computes(vllm_server, llm_artifact):
     """vLLM's LoRA path gives the same token probabilities as transformers + peft."""
     import httpx
