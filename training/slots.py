@@ -118,6 +118,56 @@ CPU = {
     "2": ("2", "2 cores", "two cores", "2 cpus", "2 vCPU", "2000m"),
     "4": ("4", "4 cores", "four cores", "4 cpus"),
 }
+# Open-ended names: a model that only ever sees the same fifty names learns them as a prior
+# and answers "node-4" for "node-2"; drawing from combinations forces it to copy from the text.
+NAME_WORDS = (
+    "alpha atlas aurora beacon birch blue cobalt comet coral cedar delta ember falcon fern "
+    "flux garnet harbor hazel indigo iris jade juniper kestrel lumen maple mango nimbus nova "
+    "onyx orbit otter pebble pine polar quartz raven river ruby sage sierra slate solar spruce "
+    "summit tango tidal topaz tundra umber vega willow zephyr acct ads audit bid cache cdn "
+    "claims coupon crm dns edge feed geo hub identity kyc loyalty mail maps match notify "
+    "ocr pay quote rank relay risk route rules score search seo sms stock sync tax tile "
+    "token trade vault vote wallet"
+).split()
+NAME_SUFFIXES = (
+    "api",
+    "svc",
+    "worker",
+    "web",
+    "job",
+    "v2",
+    "v3",
+    "service",
+    "backend",
+    "ui",
+    "proxy",
+    "db",
+)
+ENV_KEY_WORDS = (
+    "log level feature flag db host port url timeout retries max min workers cache ttl "
+    "region mode debug api key endpoint pool size batch queue threads enable beta sample rate"
+).split()
+_HEX = "0123456789abcdef"
+
+
+def made_up_name(rng: random.Random, *, parts: int | None = None) -> str:
+    """A DNS-label name like `kestrel-api` or `ledger2`, from word lists and suffixes."""
+    count = parts if parts is not None else rng.choice((1, 2, 2, 3))
+    words = [rng.choice(NAME_WORDS) for _ in range(min(count, 2))]
+    if count >= 2 and rng.random() < 0.6:
+        words = [words[0], rng.choice(NAME_SUFFIXES)]
+    if count >= 3:
+        words.append(rng.choice(NAME_SUFFIXES))
+    name = "-".join(words)
+    if rng.random() < 0.15:
+        name += str(rng.randint(1, 9))
+    return name
+
+
+def _identity(value: str) -> Filler:
+    return Filler(value, value)
+
+
 # size-like slot values whose surface must stay a number ("cpu 2" reads oddly as words)
 _NUMERIC_ONLY = ("port", "revision", "percent", "limit", "tail")
 
@@ -153,7 +203,7 @@ def _mapping(table: dict[str, tuple[str, ...]]):
 
 
 def _pod(rng: random.Random) -> Filler:
-    base = rng.choice(DEPLOYMENTS)
+    base = rng.choice(DEPLOYMENTS) if rng.random() < 0.5 else made_up_name(rng)
     alphabet = "bcdfghjklmnpqrstvwxz2456789"
     if rng.random() < 0.2:
         name = f"{base}-{rng.randint(0, 3)}"
@@ -165,15 +215,46 @@ def _pod(rng: random.Random) -> Filler:
 
 
 def _node(rng: random.Random) -> Filler:
-    if rng.random() < 0.5:
-        name = f"{rng.choice(('node', 'worker', 'k8s-node', 'pool-a-node'))}-{rng.randint(1, 30)}"
+    shape = rng.random()
+    if shape < 0.35:
+        prefix = rng.choice(
+            ("node", "worker", "k8s-node", "pool-a-node", "pool-b-node", "gpu-node")
+        )
+        name = f"{prefix}-{rng.randint(1, 99)}"
+    elif shape < 0.55:
+        name = f"ip-10-{rng.randint(0, 255)}-{rng.randint(0, 255)}-{rng.randint(1, 254)}"
+        name += ".ec2.internal" if rng.random() < 0.6 else ""
+    elif shape < 0.75:
+        pool, suffix = rng.choice(NAME_WORDS), "".join(rng.choice(_HEX) for _ in range(4))
+        env = rng.choice(("prod", "main", "dev", "eu"))
+        name = f"gke-{env}-{pool}-pool-{rng.randint(1, 9)}-{suffix}"
+    elif shape < 0.85:
+        pool, scale_set = rng.randint(1, 4), rng.randint(10000000, 99999999)
+        name = f"aks-nodepool{pool}-{scale_set}-vmss{rng.randint(0, 9)}"
     else:
         name = rng.choice(NODES_FIXED)
     return Filler(name, name)
 
 
+def made_up_tag(rng: random.Random) -> str:
+    """A release tag people use: semver, date, git sha, or one of the usual words."""
+    shape = rng.random()
+    if shape < 0.35:
+        return (
+            f"{rng.choice(('v', ''))}{rng.randint(0, 12)}.{rng.randint(0, 30)}.{rng.randint(0, 40)}"
+        )
+    if shape < 0.5:
+        return f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    if shape < 0.6:
+        return "sha-" + "".join(rng.choice(_HEX) for _ in range(7))
+    if shape < 0.7:
+        return f"build-{rng.randint(100, 9999)}"
+    return rng.choice(TAGS)
+
+
 def _image(rng: random.Random) -> Filler:
-    ref = f"{rng.choice(REGISTRIES)}{rng.choice(REPOS)}:{rng.choice(TAGS)}"
+    repo = rng.choice(REPOS) if rng.random() < 0.5 else made_up_name(rng)
+    ref = f"{rng.choice(REGISTRIES)}{repo}:{made_up_tag(rng)}"
     return Filler(ref, ref)
 
 
@@ -187,9 +268,29 @@ def _service_kind(rng: random.Random) -> Filler:
     return Filler(rng.choice(SERVICE_SURFACES[value]), value)
 
 
+def made_up_env_pair(rng: random.Random) -> tuple[str, str]:
+    """An environment variable a team might set: NAME_PART keys, numbers/words/URLs as values."""
+    key = "_".join(
+        w.upper().replace("-", "_") for w in rng.sample(ENV_KEY_WORDS, rng.choice((1, 2, 2, 3)))
+    )
+    shape = rng.random()
+    if shape < 0.3:
+        value = str(rng.choice((1, 2, 3, 5, 8, 10, 15, 30, 60, 100, 250, 1000, 3600)))
+    elif shape < 0.5:
+        value = rng.choice(("true", "false", "on", "off", "debug", "warn", "info", "error"))
+    elif shape < 0.7:
+        value = made_up_name(rng, parts=1)
+    else:
+        host = made_up_name(rng)
+        value = rng.choice(
+            (f"http://{host}:{rng.choice(PORTS)}", f"{host}.internal", f"redis://{host}:6379")
+        )
+    return key, value
+
+
 def _env(form: str):
     def draw(rng: random.Random) -> Filler:
-        key, value = rng.choice(ENV_PAIRS)
+        key, value = rng.choice(ENV_PAIRS) if rng.random() < 0.4 else made_up_env_pair(rng)
         if form == "name":
             return Filler(key, key)
         surface = f"{key}={value}" if form == "assign" else f"{key} to {value}"
@@ -199,15 +300,21 @@ def _env(form: str):
 
 
 SAMPLERS: dict[str, Callable[[random.Random], Filler]] = {
-    "deployment": _pick(DEPLOYMENTS),
-    "name": _pick(DEPLOYMENTS),
+    "deployment": lambda rng: _identity(
+        rng.choice(DEPLOYMENTS) if rng.random() < 0.5 else made_up_name(rng)
+    ),
+    "name": lambda rng: _identity(
+        rng.choice(DEPLOYMENTS) if rng.random() < 0.5 else made_up_name(rng)
+    ),
     "ns": _pick(NAMESPACES),
     "newns": _pick(("team-b", "feature-x", "load-test", "perf", "demo", "tmp-01", "review-42")),
     "cluster": _cluster,
     "pod": _pod,
     "node": _node,
     "image": _image,
-    "container": _pick(CONTAINERS),
+    "container": lambda rng: _identity(
+        rng.choice(CONTAINERS) if rng.random() < 0.6 else made_up_name(rng, parts=1)
+    ),
     "replicas": _number(1, 20, common=(2, 3, 4, 5, 10)),
     "replicas0": _number(0, 12, common=(0, 0, 1, 2, 3)),
     "small": _number(1, 5),
