@@ -1,7 +1,8 @@
 """Ask an OpenAI-compatible server (vLLM) for exactly one tool call and validate it.
 
 The request carries the registry's call schema (with live enums for this request: known
-clusters, namespaces, deployments) as a JSON-schema response format, so the server's
+clusters, namespaces, deployments, and the words of the request for arguments the user must
+have typed, see llm/grounding.py) as a JSON-schema response format, so the server's
 structured decoding can only produce a call the schema allows. The answer is still
 untrusted: it is parsed by the tools' Pydantic models; an invalid one goes back to the
 model once with the error, and a second failure is `UnusableOutput`.
@@ -23,9 +24,10 @@ from llm.errors import (
     RequestRejected,
     UnusableOutput,
 )
+from llm.grounding import mentioned_values
 from llm.prompt import chat_messages
 from tools.base import ToolCall
-from tools.registry import InvalidCall, ToolRegistry
+from tools.registry import MENTIONED_KIND, InvalidCall, ToolRegistry
 
 # JSON-schema keywords llguidance does not implement. `propertyNames` only repeats what
 # the key patterns in `patternProperties` already say, and parse_call checks it anyway.
@@ -90,8 +92,12 @@ class ToolCallClient:
         timeout_s: float = 30.0,
         max_tokens: int | None = None,
         api_key: str | None = None,
+        ground_mentions: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Arguments marked `x-live: mentioned` may only take words of the request
+        # (llm/grounding.py); off only to measure what grounding adds.
+        self.ground_mentions = ground_mentions
         self.model = model
         self.registry = registry
         self.timeout_s = timeout_s
@@ -120,12 +126,15 @@ class ToolCallClient:
         """One validated call for `text`; raises a PlannerError subclass otherwise."""
         started = time.perf_counter()
         adapter = self.served_adapter()
-        schema = grammar_schema(self.registry.call_schema(live or {}))
+        live = dict(live or {})
+        if self.ground_mentions:
+            live[MENTIONED_KIND] = mentioned_values(text)
+        schema = grammar_schema(self.registry.call_schema(live))
         messages = chat_messages(text, context or {})
         raw, tokens, finish = self._complete(messages, schema)
         retried = False
         try:
-            call = self.registry.parse_call(raw)
+            call = self._validated(raw, live)
         except InvalidCall as first:
             retried = True
             error = self._explain(first, finish)
@@ -141,7 +150,7 @@ class ToolCallClient:
                 ) from None
             tokens += more
             try:
-                call = self.registry.parse_call(raw)
+                call = self._validated(raw, live)
             except InvalidCall as second:
                 error = self._explain(second, finish)
                 raise UnusableOutput(
@@ -158,6 +167,12 @@ class ToolCallClient:
             completion_tokens=tokens,
             retried=retried,
         )
+
+    def _validated(self, raw: str, live: dict[str, list[str]]) -> ToolCall:
+        call = self.registry.parse_call(raw)
+        if MENTIONED_KIND in live:
+            self.registry.check_mentioned(call, live[MENTIONED_KIND])
+        return call
 
     def served_adapter(self) -> str | None:
         """The adapter name when `model` is a LoRA adapter, None for a base model.

@@ -12,12 +12,17 @@ import importlib
 import inspect
 import json
 import pkgutil
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import Field, ValidationError
 
 from tools.base import Risk, StrictArgs, Tool, ToolCall, ToolError
+from tools.validation import MENTIONED
+
+# The live kind of words the user typed in this request (see tools/validation.MENTIONED).
+MENTIONED_KIND = MENTIONED["x-live"]
 
 # Packages whose modules define tools. The sandbox is a server, not a tool package.
 TOOL_PACKAGES = ("tools.k8s", "tools.aws", "tools.gcp")
@@ -25,7 +30,7 @@ SKIP_MODULE_PREFIXES = ("tools.k8s.sandbox",)
 
 # Fields marked with `json_schema_extra={"x-live": KIND}` get an enum of known values
 # (clusters, namespaces, deployments...) per request. Kinds used across tools:
-LIVE_KINDS = ("cluster", "namespace", "deployment", "aws_account", "gcp_project")
+LIVE_KINDS = ("cluster", "namespace", "deployment", "aws_account", "gcp_project", MENTIONED_KIND)
 
 
 class ClarifyArgs(StrictArgs):
@@ -84,24 +89,72 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema)
 
 
+def _fits(value: str, schema: dict[str, Any]) -> bool:
+    """Whether a typed word is a possible value of a string schema (pattern and length)."""
+    pattern = schema.get("pattern")
+    return (
+        len(value) >= schema.get("minLength", 0)
+        and len(value) <= schema.get("maxLength", len(value))
+        and (pattern is None or re.search(pattern, value) is not None)
+    )
+
+
+def _enum_branch(branch: dict[str, Any], kind: str, values: list[str]) -> dict[str, Any]:
+    """A string schema narrowed to `values`: known values replace the pattern, while the
+    words of a request only count where they fit the pattern (an empty enum: impossible)."""
+    if kind == MENTIONED_KIND:
+        values = [v for v in values if _fits(v, branch)]
+    return {"type": "string", "enum": values}
+
+
 def _apply_live_enums(node: Any, live: dict[str, list[str]]) -> Any:
     if isinstance(node, dict):
         kind = node.get("x-live")
         out = {k: _apply_live_enums(v, live) for k, v in node.items() if k != "x-live"}
-        if kind and live.get(kind):
+        # Known values (clusters...) constrain only when some are known; the words of a
+        # request constrain whenever the caller gave them, even when none fits.
+        if kind and (live.get(kind) or (kind == MENTIONED_KIND and kind in live)):
             values = sorted(set(live[kind]))
             if "anyOf" in out:  # Optional[str]: constrain the string branch only
                 out["anyOf"] = [
-                    {"type": "string", "enum": values} if b.get("type") == "string" else b
+                    _enum_branch(b, kind, values) if b.get("type") == "string" else b
                     for b in out["anyOf"]
                 ]
             else:
-                out = {k: v for k, v in out.items() if k not in ("pattern", "maxLength")}
-                out["enum"] = values
+                out = {**_enum_branch(out, kind, values), **{
+                    k: v for k, v in out.items()
+                    if k not in ("type", "pattern", "maxLength", "minLength")
+                }}  # fmt: skip
         return out
     if isinstance(node, list):
         return [_apply_live_enums(v, live) for v in node]
     return node
+
+
+def _impossible(schema: dict[str, Any]) -> bool:
+    return schema.get("enum") == []
+
+
+def _prune(branch: dict[str, Any]) -> dict[str, Any] | None:
+    """A tool branch without choices nobody can make: an optional argument with no possible
+    value is dropped (null only); a required one makes the whole tool impossible (None)."""
+    args = branch["properties"]["args"]
+    properties = dict(args.get("properties", {}))
+    for name, schema in list(properties.items()):
+        if "anyOf" in schema:
+            options = [b for b in schema["anyOf"] if not _impossible(b)]
+            schema = {**schema, "anyOf": options}
+            properties[name] = schema
+            if not options:
+                schema = {"enum": []}
+        if _impossible(schema):
+            if name in args.get("required", []):
+                return None
+            del properties[name]
+    return {
+        **branch,
+        "properties": {**branch["properties"], "args": {**args, "properties": properties}},
+    }
 
 
 class ToolRegistry:
@@ -140,8 +193,23 @@ class ToolRegistry:
                     "additionalProperties": False,
                 }
             )
-        schema = {"anyOf": branches}
-        return _apply_live_enums(schema, live or {})
+        narrowed = [_prune(b) for b in _apply_live_enums(branches, live or {})]
+        return {"anyOf": [b for b in narrowed if b is not None]}
+
+    def check_mentioned(self, call: ToolCall, words: Iterable[str]) -> None:
+        """Raise InvalidCall when an argument the user must have typed (`x-live: mentioned`)
+        is not among the request's `words`: the decoding grammar already enforces this on
+        our server; this check holds for any model behind the client."""
+        allowed = set(words)
+        for field_name, field in self.args_model(call.tool).model_fields.items():
+            value = getattr(call.args, field_name)
+            extra = field.json_schema_extra
+            marked = isinstance(extra, dict) and extra.get("x-live") == MENTIONED_KIND
+            if marked and value is not None and value not in allowed:
+                raise InvalidCall(
+                    f"{call.tool}.{field_name} = {value!r} is not in the request: "
+                    "use a value the user typed, or ask with clarify."
+                )
 
     def schema_hash(self) -> str:
         """Hash of the static call schema: adapters are trained for exactly one."""

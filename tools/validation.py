@@ -24,6 +24,11 @@ DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0
 DNS1035_LABEL = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
 """RFC 1035 label: Service names must start with a letter."""
 
+# Arguments whose value the user must have typed (a node, a pod, an image, a new name): the
+# model's decoding may only pick among the words of the request (`x-live: mentioned`, see
+# tools/registry.py), so it cannot invent a target the user never named.
+MENTIONED = {"x-live": "mentioned"}
+
 DnsLabel = Annotated[str, Field(pattern=DNS1123_LABEL, min_length=1, max_length=63)]
 DnsSubdomain = Annotated[str, Field(pattern=DNS1123_SUBDOMAIN, min_length=1, max_length=253)]
 ServiceName = Annotated[str, Field(pattern=DNS1035_LABEL, min_length=1, max_length=63)]

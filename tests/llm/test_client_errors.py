@@ -10,7 +10,8 @@ from llm_fake_openai import FakeOpenAI
 
 from llm.client import ToolCallClient, grammar_schema
 from llm.errors import AdapterMissing, ModelTimeout, ModelUnavailable, UnusableOutput
-from tools.registry import ToolRegistry
+from llm.grounding import mentioned_values
+from tools.registry import MENTIONED_KIND, ToolRegistry
 
 GOOD = '{"tool":"no_action","args":{"reason":"chit_chat"}}'
 CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}
@@ -39,7 +40,8 @@ def test_valid_answer_is_parsed_and_the_request_is_constrained(registry):
         "content": "cluster=us-central namespace=staging user=alice",
     }
     schema = request["response_format"]["json_schema"]["schema"]
-    assert schema == grammar_schema(registry.call_schema({}))
+    words = {MENTIONED_KIND: mentioned_values("hi!")}
+    assert schema == grammar_schema(registry.call_schema(words))
 
 
 def test_live_enums_are_sent_per_request(registry):

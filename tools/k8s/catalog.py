@@ -17,7 +17,7 @@ from tools.context import ToolContext
 from tools.k8s.common import Change, KubeWriteTool, NamespacedArgs, resolve_namespace, where
 from tools.k8s.deploying import create_workload
 from tools.k8s.manifests import build_deployment, build_resources, build_secret, build_service
-from tools.validation import CpuQuantity, ImageTag, MemoryQuantity, ServiceName
+from tools.validation import MENTIONED, CpuQuantity, ImageTag, MemoryQuantity, ServiceName
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class DeployServiceArgs(NamespacedArgs):
 
     service: Literal["redis", "postgres", "nginx"]
     """Which service from the catalog."""
-    name: ServiceName | None = None
+    name: ServiceName | None = Field(default=None, json_schema_extra=MENTIONED)
     """Name of the deployment and Service; omit to use the service's name."""
     memory: MemoryQuantity | None = None
     """Memory request and limit, e.g. "2Gi" (a user's "2 GB"); omit for the default size."""

@@ -21,6 +21,7 @@ from tools.k8s.rollouts import patch_deployment
 from tools.k8s.status import choose_container, container_names
 from tools.validation import (
     MAX_ENV_VARS,
+    MENTIONED,
     CpuQuantity,
     DnsLabel,
     EnvDict,
@@ -124,7 +125,7 @@ class SetEnv(KubeWriteTool):
 class SetResourcesArgs(DeploymentArgs):
     """Change CPU/memory requests and limits of one container of a deployment."""
 
-    container: DnsLabel | None = None
+    container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED)
     """Container to change; omit when the deployment has a single container."""
     cpu_request: CpuQuantity | None = None
     """CPU the pod is guaranteed, e.g. "250m"."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from tools.base import Risk
 from tools.context import ToolContext
 from tools.k8s.clients import ObjectRef, call
@@ -21,7 +23,7 @@ from tools.k8s.common import (
     where,
 )
 from tools.k8s.inspecting import read_deployment
-from tools.validation import ServiceName
+from tools.validation import MENTIONED, ServiceName
 
 
 class ProductionDeleteTool(KubeWriteTool):
@@ -75,7 +77,7 @@ class DeleteDeployment(ProductionDeleteTool):
 class DeleteServiceArgs(NamespacedArgs):
     """Delete a Service."""
 
-    name: ServiceName
+    name: ServiceName = Field(json_schema_extra=MENTIONED)
     """Name of the Service, e.g. "web"."""
 
 

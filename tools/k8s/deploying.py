@@ -31,6 +31,7 @@ from tools.k8s.manifests import (
     build_service,
 )
 from tools.validation import (
+    MENTIONED,
     CpuQuantity,
     EnvDict,
     ImageReference,
@@ -45,9 +46,9 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 class DeployAppArgs(NamespacedArgs):
     """Deploy an application from a container image."""
 
-    name: ServiceName
+    name: ServiceName = Field(json_schema_extra=MENTIONED)
     """Name of the new deployment (and of its Service when exposed)."""
-    image: ImageReference
+    image: ImageReference = Field(json_schema_extra=MENTIONED)
     """Container image, e.g. "nginx:1.27" or "ghcr.io/acme/api:2.3.1"."""
     replicas: int = Field(default=1, ge=1, le=100)
     """Number of pods."""

@@ -10,13 +10,13 @@ from tools.k8s.clients import KubeApis, ObjectRef, call, call_or_none
 from tools.k8s.common import KubeReadTool, NamespacedArgs, resolve_namespace, where
 from tools.k8s.inspecting import list_deployment_pods
 from tools.k8s.status import age, event_time
-from tools.validation import DnsSubdomain
+from tools.validation import MENTIONED, DnsSubdomain
 
 
 class GetEventsArgs(NamespacedArgs):
     """Recent events of a deployment (including its ReplicaSets and pods) or of a pod."""
 
-    name: DnsSubdomain
+    name: DnsSubdomain = Field(json_schema_extra=MENTIONED)
     """Name of the deployment or pod (not limited to live deployments: pods count too)."""
     limit: int = Field(default=20, ge=1, le=100)
     """At most this many events, newest first."""

@@ -19,7 +19,7 @@ from tools.k8s.common import (
     where,
 )
 from tools.k8s.status import deployment_status, pod_status, selector_string
-from tools.validation import DnsLabel, DnsSubdomain
+from tools.validation import MENTIONED, DnsLabel, DnsSubdomain
 
 MAX_ROWS_IN_SUMMARY = 15
 
@@ -202,7 +202,7 @@ class ListPods(KubeReadTool):
 class DescribePodArgs(NamespacedArgs):
     """Describe one pod."""
 
-    name: DnsSubdomain
+    name: DnsSubdomain = Field(json_schema_extra=MENTIONED)
     """Name of the pod, e.g. "web-7d4b9c-x2x9k"."""
 
 

@@ -12,7 +12,7 @@ from tools.k8s.clients import KubeApis, ObjectRef, call, call_or_none
 from tools.k8s.common import KubeReadTool, NamespacedArgs, resolve_namespace, where
 from tools.k8s.inspecting import list_deployment_pods
 from tools.k8s.status import container_names, pod_is_healthy, pod_status
-from tools.validation import DnsLabel, DnsSubdomain, GrepText
+from tools.validation import MENTIONED, DnsLabel, DnsSubdomain, GrepText
 
 LINES_IN_SUMMARY = 20
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
@@ -21,9 +21,9 @@ DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 class GetPodLogsArgs(NamespacedArgs):
     """Read the last lines of a pod's log (a deployment name picks one of its pods)."""
 
-    name: DnsSubdomain
+    name: DnsSubdomain = Field(json_schema_extra=MENTIONED)
     """Pod name, or a deployment name (then its least healthy pod is read)."""
-    container: DnsLabel | None = None
+    container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED)
     """Container to read; omit for the pod's default or only container."""
     tail_lines: int = Field(default=100, ge=1, le=2000)
     """How many lines from the end of the log to read."""

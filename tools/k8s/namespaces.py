@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from tools.base import Target
 from tools.context import ToolContext
 from tools.k8s.clients import ObjectRef, call, call_or_none
@@ -16,13 +18,13 @@ from tools.k8s.common import (
     resolve_cluster,
 )
 from tools.k8s.manifests import MANAGED_BY
-from tools.validation import DnsLabel
+from tools.validation import MENTIONED, DnsLabel
 
 
 class CreateNamespaceArgs(ClusterArgs):
     """Create a namespace."""
 
-    name: DnsLabel
+    name: DnsLabel = Field(json_schema_extra=MENTIONED)
     """Name of the new namespace, e.g. "team-payments"."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import Any
 
+from pydantic import Field
+
 from tools.base import Risk, TemporaryToolError, ToolError, ToolResult
 from tools.context import ToolContext
 from tools.k8s.clients import KubeApis, NotFound, ObjectRef, call
@@ -19,7 +21,7 @@ from tools.k8s.common import (
     resolve_cluster,
 )
 from tools.k8s.status import age
-from tools.validation import DnsSubdomain
+from tools.validation import MENTIONED, DnsSubdomain
 
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 
@@ -27,7 +29,7 @@ MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
 class NodeArgs(ClusterArgs):
     """A call about one node."""
 
-    node: DnsSubdomain
+    node: DnsSubdomain = Field(json_schema_extra=MENTIONED)
     """Name of the node, e.g. "node-1"."""
 
 

@@ -1,0 +1,41 @@
+"""The words of a request that an argument may take as its value ("grounding").
+
+Arguments such as a node, a pod, an image or a new deployment's name are marked
+`x-live: mentioned` (tools/validation.MENTIONED): the structured decoding may only choose
+them among the words the user typed. A small model that half-remembers "node-4" from
+training then cannot answer "node-4" to "cordon node-2", and a request that names no node
+cannot become a node action at all (the model has to ask instead).
+
+A "word" is a whitespace-separated token with chat decoration stripped (code spans, quotes,
+brackets, trailing punctuation, a possessive 's), plus its pieces around `=` and after the
+first `/` (`deploy/web`, `app=nginx:1.27`), each also lower-cased (DNS names are).
+"""
+
+from __future__ import annotations
+
+# Characters that wrap a word in chat without being part of it.
+_EDGE = "`'\"()[]{}<>,;!?*\u201c\u201d\u2018\u2019"
+_POSSESSIVES = ("'s", "\u2019s")
+
+
+def _clean(piece: str) -> str:
+    previous = None
+    while piece != previous:
+        previous = piece
+        piece = piece.strip(_EDGE).rstrip(".:")
+        for suffix in _POSSESSIVES:
+            piece = piece.removesuffix(suffix)
+    return piece
+
+
+def mentioned_values(text: str) -> list[str]:
+    """Candidate values typed in `text`, sorted and unique (see the module docstring)."""
+    found: set[str] = set()
+    for raw in text.split():
+        word = _clean(raw)
+        pieces = {word, *word.split("=")}
+        pieces |= {p.split("/", 1)[1] for p in pieces if "/" in p}
+        for piece in map(_clean, pieces):
+            if piece:
+                found |= {piece, piece.lower()}
+    return sorted(found)

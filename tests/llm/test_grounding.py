@@ -1,0 +1,116 @@
+"""Grounding: arguments the user must have typed are limited to the request's words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from llm_fake_openai import FakeOpenAI
+
+from llm.client import ToolCallClient, grammar_schema
+from llm.errors import UnusableOutput
+from llm.grounding import mentioned_values
+from tools.registry import MENTIONED_KIND, InvalidCall, ToolRegistry
+
+CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}
+
+
+@pytest.fixture(scope="module")
+def registry() -> ToolRegistry:
+    return ToolRegistry()
+
+
+def tools_in(schema: dict) -> list[str]:
+    return [branch["properties"]["tool"]["const"] for branch in schema["anyOf"]]
+
+
+def branch(schema: dict, tool: str) -> dict:
+    return next(b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == tool)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cordon node-2 pls!", {"node-2"}),
+        ("logs of `web-7d4b9c-x2x9k`?", {"web-7d4b9c-x2x9k"}),
+        ("kubectl logs deploy/search --tail=50", {"deploy/search", "search"}),
+        ("set image deploy/web app=ghcr.io/acme/web:1.4.2", {"app", "ghcr.io/acme/web:1.4.2"}),
+        ("any errors in checkout's logs?", {"checkout"}),
+        ("create `cart`: redis 7", {"cart"}),
+        ("DELETE Blog.", {"DELETE", "delete", "Blog", "blog"}),
+        ("(node ip-10-0-1-23.ec2.internal)", {"ip-10-0-1-23.ec2.internal"}),
+    ],
+)
+def test_request_words_include_what_people_type(text, expected):
+    assert expected <= set(mentioned_values(text))
+
+
+def test_decoration_is_not_a_word():
+    words = mentioned_values("`web`, (prod) 'api' \"x\"!!")
+    assert not any(c in w for w in words for c in "`,()'\"!")
+
+
+def test_typed_arguments_become_enums_of_fitting_words(registry):
+    schema = registry.call_schema({MENTIONED_KIND: mentioned_values("pls cordon Node-2 now!")})
+    node = branch(schema, "cordon_node")["properties"]["args"]["properties"]["node"]
+    # "Node-2" does not fit a DNS name; its lower-case form does; "!" never got in
+    assert node["enum"] == ["cordon", "node-2", "now", "pls"]
+    assert "pattern" not in node
+
+
+def test_a_request_without_the_word_cannot_become_that_action(registry):
+    schema = registry.call_schema({MENTIONED_KIND: mentioned_values("drain the node")})
+    # every word fits a node name, so drain_node stays possible but only with those words
+    assert branch(schema, "drain_node")["properties"]["args"]["properties"]["node"]["enum"]
+    nothing = registry.call_schema({MENTIONED_KIND: []})
+    assert "drain_node" not in tools_in(nothing)
+    assert "set_image" not in tools_in(nothing)  # needs a typed image
+    assert {"clarify", "no_action", "list_nodes", "restart_deployment"} <= set(tools_in(nothing))
+    # an optional typed argument without candidates is simply not offered
+    args = branch(nothing, "deploy_service")["properties"]["args"]["properties"]
+    assert "name" not in args and "service" in args
+
+
+def test_without_request_words_nothing_is_narrowed(registry):
+    assert registry.call_schema({}) == registry.call_schema()
+    assert tools_in(registry.call_schema()) == registry.names()
+
+
+def test_the_check_holds_without_a_grammar(registry):
+    call = registry.parse_call({"tool": "cordon_node", "args": {"node": "node-4"}})
+    with pytest.raises(InvalidCall, match=r"cordon_node.node = 'node-4' is not in the request"):
+        registry.check_mentioned(call, mentioned_values("cordon node-2"))
+    registry.check_mentioned(call, mentioned_values("cordon node-4"))
+
+
+def test_grounded_schemas_compile_for_the_grammar_backend(registry):
+    llguidance = pytest.importorskip("llguidance")
+    for text in ("", "cordon node-2", "deploy ghcr.io/acme/web:1.2 as web on port 80 pls"):
+        schema = grammar_schema(registry.call_schema({MENTIONED_KIND: mentioned_values(text)}))
+        grammar = llguidance.LLMatcher.grammar_from_json_schema(schema)
+        assert llguidance.LLMatcher.validate_grammar(grammar) == ""
+
+
+def test_client_sends_the_words_and_refuses_an_invented_value(registry):
+    invented = '{"tool":"cordon_node","args":{"node":"node-4"}}'
+    with FakeOpenAI(contents=[invented, invented]) as fake:
+        client = ToolCallClient(base_url=fake.base_url, model="planton", registry=registry)
+        with pytest.raises(UnusableOutput, match="not in the request"):
+            client.propose("cordon node-2", context=CONTEXT, live={})
+    sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
+    assert branch(sent, "cordon_node")["properties"]["args"]["properties"]["node"]["enum"] == [
+        "cordon",
+        "node-2",
+    ]
+    assert "not in the request" in json.dumps(fake.requests[1]["messages"][-1])
+
+
+def test_grounding_can_be_switched_off_to_measure_it(registry):
+    invented = '{"tool":"cordon_node","args":{"node":"node-4"}}'
+    with FakeOpenAI(contents=[invented]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, ground_mentions=False
+        )
+        assert client.propose("cordon node-2", context=CONTEXT, live={}).call.args.node == "node-4"
+    sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
+    assert sent == grammar_schema(registry.call_schema({}))
