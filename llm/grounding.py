@@ -9,13 +9,24 @@ cannot become a node action at all (the model has to ask instead).
 A "word" is a whitespace-separated token with chat decoration stripped (code spans, quotes,
 brackets, trailing punctuation, a possessive 's), plus its pieces around `=` and after the
 first `/` (`deploy/web`, `app=nginx:1.27`), each also lower-cased (DNS names are).
+Numbers count as typed in digits anywhere in a word ("3-10", "--replicas=4", "85%") or as
+words ("ten"): integer arguments such as replicas take their value from these.
 """
 
 from __future__ import annotations
 
+import re
+
+NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+TENS_WORDS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100}
+
+
 # Characters that wrap a word in chat without being part of it.
 _EDGE = "`'\"()[]{}<>,;!?*\u201c\u201d\u2018\u2019"
-_POSSESSIVES = ("'s", "\u2019s")
+_POSSESSIVES = ("'s", "\u2019s", "'S", "\u2019S")
 
 
 def _clean(piece: str) -> str:
@@ -38,4 +49,10 @@ def mentioned_values(text: str) -> list[str]:
         for piece in map(_clean, pieces):
             if piece:
                 found |= {piece, piece.lower()}
+        found |= {str(int(digits)) for digits in re.findall(r"\d+", word)}
+        lower = word.lower()
+        if lower in NUMBER_WORDS:
+            found.add(str(NUMBER_WORDS.index(lower)))
+        elif lower in TENS_WORDS:
+            found.add(str(TENS_WORDS[lower]))
     return sorted(found)

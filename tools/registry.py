@@ -100,8 +100,12 @@ def _fits(value: str, schema: dict[str, Any]) -> bool:
 
 
 def _enum_branch(branch: dict[str, Any], kind: str, values: list[str]) -> dict[str, Any]:
-    """A string schema narrowed to `values`: known values replace the pattern, while the
-    words of a request only count where they fit the pattern (an empty enum: impossible)."""
+    """A string or integer schema narrowed to `values`: known values replace the pattern,
+    while the words of a request count only where they fit (an empty enum: impossible)."""
+    if branch.get("type") == "integer":
+        low, high = branch.get("minimum", float("-inf")), branch.get("maximum", float("inf"))
+        numbers = sorted({int(v) for v in values if v.isdigit() and low <= int(v) <= high})
+        return {"type": "integer", "enum": numbers}
     if kind == MENTIONED_KIND:
         values = [v for v in values if _fits(v, branch)]
     return {"type": "string", "enum": values}
@@ -117,13 +121,13 @@ def _apply_live_enums(node: Any, live: dict[str, list[str]]) -> Any:
             values = sorted(set(live[kind]))
             if "anyOf" in out:  # Optional[str]: constrain the string branch only
                 out["anyOf"] = [
-                    _enum_branch(b, kind, values) if b.get("type") == "string" else b
+                    _enum_branch(b, kind, values) if b.get("type") in ("string", "integer") else b
                     for b in out["anyOf"]
                 ]
             else:
                 out = {**_enum_branch(out, kind, values), **{
                     k: v for k, v in out.items()
-                    if k not in ("type", "pattern", "maxLength", "minLength")
+                    if k not in ("type", "pattern", "maxLength", "minLength", "minimum", "maximum")
                 }}  # fmt: skip
         return out
     if isinstance(node, list):
@@ -147,7 +151,9 @@ def _prune(branch: dict[str, Any]) -> dict[str, Any] | None:
             properties[name] = schema
             if not options:
                 schema = {"enum": []}
-        if _impossible(schema):
+        if schema.get("type") == "array" and _impossible(schema.get("items", {})):
+            properties[name] = {**schema, "items": {}, "maxItems": 0}
+        elif _impossible(schema):
             if name in args.get("required", []):
                 return None
             del properties[name]
@@ -205,7 +211,9 @@ class ToolRegistry:
             value = getattr(call.args, field_name)
             extra = field.json_schema_extra
             marked = isinstance(extra, dict) and extra.get("x-live") == MENTIONED_KIND
-            if marked and value is not None and value not in allowed:
+            typed = value if isinstance(value, list) else [value]
+            missing = [v for v in typed if v is not None and str(v) not in allowed]
+            if marked and missing:
                 raise InvalidCall(
                     f"{call.tool}.{field_name} = {value!r} is not in the request: "
                     "use a value the user typed, or ask with clarify."

@@ -36,6 +36,7 @@ def branch(schema: dict, tool: str) -> dict:
         ("kubectl logs deploy/search --tail=50", {"deploy/search", "search"}),
         ("set image deploy/web app=ghcr.io/acme/web:1.4.2", {"app", "ghcr.io/acme/web:1.4.2"}),
         ("any errors in checkout's logs?", {"checkout"}),
+        ("WHAT IS INGEST'S STATUS", {"ingest"}),
         ("create `cart`: redis 7", {"cart"}),
         ("DELETE Blog.", {"DELETE", "delete", "Blog", "blog"}),
         ("(node ip-10-0-1-23.ec2.internal)", {"ip-10-0-1-23.ec2.internal"}),
@@ -53,8 +54,9 @@ def test_decoration_is_not_a_word():
 def test_typed_arguments_become_enums_of_fitting_words(registry):
     schema = registry.call_schema({MENTIONED_KIND: mentioned_values("pls cordon Node-2 now!")})
     node = branch(schema, "cordon_node")["properties"]["args"]["properties"]["node"]
-    # "Node-2" does not fit a DNS name; its lower-case form does; "!" never got in
-    assert node["enum"] == ["cordon", "node-2", "now", "pls"]
+    # "Node-2" does not fit a DNS name; its lower-case form does; "!" never got in; the
+    # digits of a word count too (they are how numbers get typed: "3-10", "--replicas=4")
+    assert node["enum"] == ["2", "cordon", "node-2", "now", "pls"]
     assert "pattern" not in node
 
 
@@ -66,9 +68,23 @@ def test_a_request_without_the_word_cannot_become_that_action(registry):
     assert "drain_node" not in tools_in(nothing)
     assert "set_image" not in tools_in(nothing)  # needs a typed image
     assert {"clarify", "no_action", "list_nodes", "restart_deployment"} <= set(tools_in(nothing))
-    # an optional typed argument without candidates is simply not offered
+    # an optional typed argument without candidates can only be left out (null)
     args = branch(nothing, "deploy_service")["properties"]["args"]["properties"]
-    assert "name" not in args and "service" in args
+    assert args["name"]["anyOf"] == [{"type": "null"}]
+    assert "replicas" not in args  # has a default: not offered at all
+    assert set(args["service"]["enum"]) == {"nginx", "postgres", "redis"}
+
+
+def test_numbers_are_typed_in_digits_or_words(registry):
+    words = mentioned_values("scale web to ten, hpa 3-23 at 85% --replicas=4")
+    assert {"10", "3", "23", "85", "4"} <= set(words)
+    schema = registry.call_schema({MENTIONED_KIND: words})
+    replicas = branch(schema, "scale_deployment")["properties"]["args"]["properties"]["replicas"]
+    assert replicas["type"] == "integer" and replicas["enum"] == [3, 4, 10, 23, 85]
+    hpa = branch(schema, "create_hpa")["properties"]["args"]["properties"]
+    assert hpa["cpu_percent"]["enum"] == [3, 4, 10, 23, 85]
+    ports = branch(registry.call_schema({MENTIONED_KIND: ["web"]}), "deploy_app")
+    assert ports["properties"]["args"]["properties"]["ports"]["maxItems"] == 0
 
 
 def test_without_request_words_nothing_is_narrowed(registry):
@@ -98,10 +114,8 @@ def test_client_sends_the_words_and_refuses_an_invented_value(registry):
         with pytest.raises(UnusableOutput, match="not in the request"):
             client.propose("cordon node-2", context=CONTEXT, live={})
     sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
-    assert branch(sent, "cordon_node")["properties"]["args"]["properties"]["node"]["enum"] == [
-        "cordon",
-        "node-2",
-    ]
+    node = branch(sent, "cordon_node")["properties"]["args"]["properties"]["node"]
+    assert node["enum"] == ["2", "cordon", "node-2"]
     assert "not in the request" in json.dumps(fake.requests[1]["messages"][-1])
 
 
