@@ -50,6 +50,10 @@ PREFIXES = (
     "@chatops ",
     "hey @planton ",
 )
+# Prefixes that fit before any message, not only before a command.
+GREETINGS = ("hey, ", "hi! ", "yo ", "quick one: ", "@planton ", "@chatops ", "hey @planton ")
+# Template styles whose texts start with a verb (a command); others are statements/questions.
+COMMAND_STYLES = ("imperative", "terse", "kubectl", "polite", "contrast", "typo")
 SUFFIXES = (
     " 🙏",
     " 🚀",
@@ -124,12 +128,17 @@ def map_literals(template: str, change) -> str:
     return "".join(p if p.startswith("{") and p.endswith("}") else change(p) for p in parts)
 
 
-def decorate(rng: random.Random, text: str, *, noise: float) -> tuple[str, list[str]]:
-    """Chat decorations around a template (slots untouched); returns it and style tags."""
+def decorate(
+    rng: random.Random, text: str, *, noise: float, command: bool = True
+) -> tuple[str, list[str]]:
+    """Chat decorations around a template (slots untouched); returns it and style tags.
+
+    `command`: the text starts with a verb ("scale web"), so "can you " may go before it;
+    statements and questions ("web is slow", "what's up with web") get greetings only."""
     tags = []
     opener = text.lower().split(" ", 1)[0]
     if rng.random() < noise * 0.5 and opener not in POLITE_OPENERS and "@" not in text:
-        text = rng.choice(PREFIXES) + text
+        text = rng.choice(PREFIXES if command else GREETINGS) + text
         tags.append("prefix")
     if rng.random() < noise * 0.4:
         text = text.rstrip(".!") + rng.choice(SUFFIXES)
