@@ -1,22 +1,20 @@
-"""What the Kubernetes tools share: argument bases, where a call lands, diffs, tool bases.
+"""What the Kubernetes tools share: argument bases, where a call lands, views, tool bases.
 
-Write tools implement one method, `change(args, ctx, *, dry_run)`, that does the work
-with or without `dryRun=All`; `plan()` renders the dry run's before/after as a unified
-diff and `execute()` reports what was done. Read tools implement `read(args, ctx)`.
+The tool bases are the shared kinds (tools/kinds.py) on a cluster: a write tool's
+`change(args, ctx, *, dry_run)` sends every write with `dryRun=All` when `dry_run` is
+true, so a plan is the API server's own answer. Read tools implement `read(args, ctx)`.
 """
 
 from __future__ import annotations
 
-from abc import abstractmethod
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import Field
 
-from tools.base import Plan, Risk, StrictArgs, Target, Tool, ToolResult
+from tools.base import StrictArgs, Target, Tool
 from tools.context import ToolContext
-from tools.diffing import render_diff
 from tools.k8s.clients import KubeApis, get_apis
+from tools.kinds import ReadTool, WriteTool
 from tools.settings import ALIAS_PATTERN
 from tools.validation import DnsLabel
 
@@ -80,18 +78,6 @@ def drop_empty(value: Any) -> Any:
     return value
 
 
-@dataclass
-class Change:
-    """Outcome of a write, dry or real: titles + before/after views, two summaries, data."""
-
-    planned: str
-    """Summary as a plan ("Scale deployment web in staging on us-central: 2 -> 5")."""
-    done: str
-    """Summary once done ("Scaled deployment web ... from 2 to 5 replicas.")."""
-    diffs: list[tuple[str, Any, Any]] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-
-
 class KubeTool(Tool):
     """A Kubernetes tool: target from cluster/namespace arguments."""
 
@@ -103,52 +89,21 @@ class KubeTool(Tool):
         namespace = None if spans_all else resolve_namespace(args)
         return Target(kind="kubernetes", scope=cluster, namespace=namespace)
 
+    def location(self, args: StrictArgs, ctx: ToolContext) -> str:
+        target = self.target(args, ctx)
+        return where(target.namespace, target.scope)
+
     def apis(self, args: StrictArgs, ctx: ToolContext) -> KubeApis:
         """The APIs of the cluster this call targets."""
         return get_apis(ctx, resolve_cluster(args, ctx))
 
 
-class KubeReadTool(KubeTool):
-    """A read-only tool: its plan says what it reads; execute reads."""
-
-    base_risk = Risk.READ
-
-    def plan(self, args: StrictArgs, ctx: ToolContext) -> Plan:
-        target = self.target(args, ctx)
-        return Plan(
-            summary=f"Read only: {self.name} {where(target.namespace, target.scope)}.",
-            data={"read_only": True},
-        )
-
-    def execute(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        return self.read(args, ctx)
-
-    @abstractmethod
-    def read(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        """Do the read and summarize it."""
+class KubeReadTool(KubeTool, ReadTool):
+    """A read-only tool on one cluster (or one namespace of it)."""
 
 
-class KubeWriteTool(KubeTool):
-    """A tool that changes the cluster; plan = server-side dry run + diff."""
-
-    base_risk = Risk.WRITE
-
-    def plan(self, args: StrictArgs, ctx: ToolContext) -> Plan:
-        change = self.change(args, ctx, dry_run=True)
-        diff = "\n".join(
-            text
-            for title, before, after in change.diffs
-            if (text := render_diff(title, before, after))
-        )
-        return Plan(summary=change.planned, diff=diff, data=change.data)
-
-    def execute(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        change = self.change(args, ctx, dry_run=False)
-        return ToolResult(summary=change.done, data=change.data)
-
-    @abstractmethod
-    def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
-        """Make the change; with dry_run every write carries dryRun=All."""
+class KubeWriteTool(KubeTool, WriteTool):
+    """A tool that changes the cluster; its plan is a server-side dry run (dryRun=All)."""
 
 
 def dry_run_param(dry_run: bool) -> dict[str, str]:
