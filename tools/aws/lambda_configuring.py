@@ -8,7 +8,6 @@ from pydantic import Field, model_validator
 
 from tools.aws.lambda_api import aws_client, aws_errors
 from tools.aws.lambda_common import (
-    Change,
     LambdaWriteTool,
     require_configuration,
     view_function,
@@ -27,6 +26,7 @@ from tools.aws.lambda_fields import (
 )
 from tools.base import StrictArgs, ToolError
 from tools.context import ToolContext
+from tools.kinds import Change
 
 
 class UpdateConfigArgs(FunctionArgs):
@@ -101,7 +101,7 @@ class LambdaUpdateConfig(LambdaWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, UpdateConfigArgs)
-        account = self.account(args, ctx)
+        account = self.scope(args, ctx)
         current = require_configuration(ctx, account, args.name)
         update = planned_update(args, current)
         missing = sorted(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tools.aws.lambda_api import aws_client, aws_errors, clean_text
 from tools.aws.lambda_common import (
-    Change,
     LambdaWriteTool,
     list_versions,
     require_configuration,
@@ -13,6 +12,7 @@ from tools.aws.lambda_common import (
 from tools.aws.lambda_fields import FunctionArgs
 from tools.base import Risk, StrictArgs
 from tools.context import ToolContext
+from tools.kinds import Change
 
 
 class LambdaDeleteFunction(LambdaWriteTool):
@@ -26,7 +26,7 @@ class LambdaDeleteFunction(LambdaWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, FunctionArgs)
-        account = self.account(args, ctx)
+        account = self.scope(args, ctx)
         current = require_configuration(ctx, account, args.name)
         versions = list_versions(ctx, account, args.name)
         client = aws_client(ctx, account, "lambda")

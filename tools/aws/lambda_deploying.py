@@ -9,7 +9,6 @@ from pydantic import Field
 from tools.aws.lambda_api import Account, aws_client, aws_errors
 from tools.aws.lambda_common import (
     WAIT,
-    Change,
     LambdaWriteTool,
     find_configuration,
     view_function,
@@ -28,6 +27,7 @@ from tools.aws.lambda_fields import (
 )
 from tools.base import StrictArgs, ToolError
 from tools.context import ToolContext
+from tools.kinds import Change
 
 DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S = 128, 3
 """What Lambda uses when a new function names no memory or timeout."""
@@ -109,7 +109,7 @@ class LambdaDeployFunction(LambdaWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, DeployFunctionArgs)
-        account = self.account(args, ctx)
+        account = self.scope(args, ctx)
         current = find_configuration(ctx, account, args.name)
         bundle = check_bundle(ctx, account, args.code)
         if current is None:

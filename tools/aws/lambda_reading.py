@@ -38,7 +38,7 @@ class LambdaListFunctions(LambdaReadTool):
 
     def read(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
         assert isinstance(args, ListFunctionsArgs)
-        account = self.account(args, ctx)
+        account = self.scope(args, ctx)
         client = aws_client(ctx, account, "lambda")
         found = []
         with aws_errors(account=account, subject="the function list"):
@@ -85,7 +85,7 @@ class LambdaDescribeFunction(LambdaReadTool):
 
     def read(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
         assert isinstance(args, FunctionArgs)
-        account = self.account(args, ctx)
+        account = self.scope(args, ctx)
         config = require_configuration(ctx, account, args.name)
         view = view_function(config) or {}
         view["state"] = clean_text(config.get("State", ""))

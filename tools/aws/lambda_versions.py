@@ -13,7 +13,6 @@ from typing import Any
 
 from tools.aws.lambda_api import Account, aws_client, aws_errors, clean_text
 from tools.aws.lambda_common import (
-    Change,
     LambdaWriteTool,
     list_versions,
     require_configuration,
@@ -22,6 +21,7 @@ from tools.aws.lambda_common import (
 from tools.aws.lambda_fields import AliasName, Description, FunctionArgs, VersionNumber
 from tools.base import StrictArgs, ToolError
 from tools.context import ToolContext
+from tools.kinds import Change
 
 PREVIOUS_NOTE = re.compile(r"\s*\[previous=(\d+)\]\s*$")
 MAX_DESCRIPTION = 256
@@ -122,7 +122,7 @@ class LambdaPublishVersion(LambdaWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, PublishVersionArgs)
-        account = self.account(args, ctx)
+        account = self.scope(args, ctx)
         latest = require_configuration(ctx, account, args.name)
         versions = list_versions(ctx, account, args.name)
         where = f"of Lambda function {args.name} in {account.where}"
@@ -174,7 +174,7 @@ class LambdaMoveAlias(LambdaWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, MoveAliasArgs)
-        account = self.account(args, ctx)
+        account = self.scope(args, ctx)
         versions = list_versions(ctx, account, args.name)
         if args.version not in versions:
             known = ", ".join(map(str, versions)) or "none published yet"
@@ -220,7 +220,7 @@ class LambdaRollbackAlias(LambdaWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, RollbackAliasArgs)
-        account = self.account(args, ctx)
+        account = self.scope(args, ctx)
         current = find_alias(ctx, account, args.name, args.alias)
         if current is None:
             subject = f"Alias '{args.alias}' of Lambda function '{args.name}'"

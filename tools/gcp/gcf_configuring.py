@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from tools.base import StrictArgs, ToolError
 from tools.context import ToolContext
 from tools.gcp.gcf_api import REQUEST_TIMEOUT_S, functions_client, gcp_errors, wait_operation
-from tools.gcp.gcf_common import Change, GcfWriteTool, pending_note, require_function, view_function
+from tools.gcp.gcf_common import GcfWriteTool, pending_note, require_function, view_function
 from tools.gcp.gcf_deploying import copy_function
 from tools.gcp.gcf_fields import (
     FunctionArgs,
@@ -20,6 +20,7 @@ from tools.gcp.gcf_fields import (
     TimeoutS,
     check_env_size,
 )
+from tools.kinds import Change
 from tools.validation import quantities_equal
 
 
@@ -110,7 +111,7 @@ class GcfUpdateConfig(GcfWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, UpdateConfigArgs)
-        project = self.project(args, ctx)
+        project = self.scope(args, ctx)
         current = require_function(ctx, project, args.name)
         planned, paths = planned_service(args, current)
         env = dict(current.service_config.environment_variables)

@@ -11,8 +11,9 @@ from tools.gcp.gcf_api import (
     gcp_errors,
     wait_operation,
 )
-from tools.gcp.gcf_common import Change, GcfWriteTool, pending_note, require_function, view_function
+from tools.gcp.gcf_common import GcfWriteTool, pending_note, require_function, view_function
 from tools.gcp.gcf_fields import FunctionArgs
+from tools.kinds import Change
 
 
 class GcfDeleteFunction(GcfWriteTool):
@@ -24,7 +25,7 @@ class GcfDeleteFunction(GcfWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, FunctionArgs)
-        project = self.project(args, ctx)
+        project = self.scope(args, ctx)
         current = require_function(ctx, project, args.name)
         url = clean_text(current.url) or "no URL"
         where = f"Cloud Function {args.name} in {project.where}"

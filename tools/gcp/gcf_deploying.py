@@ -16,7 +16,7 @@ from tools.gcp.gcf_api import (
     gcp_errors,
     wait_operation,
 )
-from tools.gcp.gcf_common import Change, GcfWriteTool, find_function, pending_note, view_function
+from tools.gcp.gcf_common import GcfWriteTool, find_function, pending_note, view_function
 from tools.gcp.gcf_fields import (
     EntryPoint,
     FunctionArgs,
@@ -27,6 +27,7 @@ from tools.gcp.gcf_fields import (
     TimeoutS,
     split_gs_uri,
 )
+from tools.kinds import Change
 
 DEFAULT_MEMORY, DEFAULT_TIMEOUT_S = "256Mi", 60
 """What Cloud Functions uses when a new function names no memory or timeout."""
@@ -122,7 +123,7 @@ class GcfDeployFunction(GcfWriteTool):
 
     def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
         assert isinstance(args, DeployFunctionArgs)
-        project = self.project(args, ctx)
+        project = self.scope(args, ctx)
         current = find_function(ctx, project, args.name)
         subject = f"Cloud Function '{args.name}'"
         client = functions_client(ctx, project)

@@ -34,7 +34,7 @@ class GcfListFunctions(GcfReadTool):
 
     def read(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
         assert isinstance(args, ListFunctionsArgs)
-        project = self.project(args, ctx)
+        project = self.scope(args, ctx)
         client = functions_client(ctx, project)
         found = []
         with gcp_errors(project=project, subject="the function list"):
@@ -72,7 +72,7 @@ class GcfDescribeFunction(GcfReadTool):
 
     def read(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
         assert isinstance(args, FunctionArgs)
-        project = self.project(args, ctx)
+        project = self.scope(args, ctx)
         function = require_function(ctx, project, args.name)
         view = view_function(function) or {}
         view["state"] = clean_text(function.state.name)

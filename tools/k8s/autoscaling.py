@@ -9,7 +9,6 @@ from pydantic import Field, model_validator
 from tools.context import ToolContext
 from tools.k8s.clients import ObjectRef, call, call_or_none
 from tools.k8s.common import (
-    Change,
     DeploymentArgs,
     KubeWriteTool,
     drop_empty,
@@ -19,6 +18,7 @@ from tools.k8s.common import (
 )
 from tools.k8s.inspecting import read_deployment
 from tools.k8s.manifests import build_hpa
+from tools.kinds import Change
 
 
 class CreateHpaArgs(DeploymentArgs):

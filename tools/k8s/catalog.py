@@ -14,9 +14,10 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from tools.context import ToolContext
-from tools.k8s.common import Change, KubeWriteTool, NamespacedArgs, resolve_namespace, where
+from tools.k8s.common import KubeWriteTool, NamespacedArgs, resolve_namespace, where
 from tools.k8s.deploying import create_workload
 from tools.k8s.manifests import build_deployment, build_resources, build_secret, build_service
+from tools.kinds import Change
 from tools.validation import MENTIONED, CpuQuantity, ImageTag, MemoryQuantity, ServiceName
 
 

@@ -9,7 +9,6 @@ from pydantic import Field, model_validator
 from tools.base import ToolError
 from tools.context import ToolContext
 from tools.k8s.common import (
-    Change,
     DeploymentArgs,
     KubeWriteTool,
     resolve_namespace,
@@ -19,6 +18,7 @@ from tools.k8s.common import (
 from tools.k8s.inspecting import read_deployment
 from tools.k8s.rollouts import patch_deployment
 from tools.k8s.status import choose_container, container_names
+from tools.kinds import Change
 from tools.validation import (
     MAX_ENV_VARS,
     MENTIONED,

@@ -10,7 +10,6 @@ from tools.base import Risk
 from tools.context import ToolContext
 from tools.k8s.clients import ObjectRef, call
 from tools.k8s.common import (
-    Change,
     DeploymentArgs,
     KubeWriteTool,
     NamespacedArgs,
@@ -23,6 +22,7 @@ from tools.k8s.common import (
     where,
 )
 from tools.k8s.inspecting import read_deployment
+from tools.kinds import Change
 from tools.validation import MENTIONED, ServiceName
 
 

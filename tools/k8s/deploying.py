@@ -15,7 +15,6 @@ from tools.base import ToolError
 from tools.context import ToolContext
 from tools.k8s.clients import AlreadyExists, KubeApis, ObjectRef, call, call_or_none
 from tools.k8s.common import (
-    Change,
     KubeWriteTool,
     NamespacedArgs,
     dry_run_param,
@@ -30,6 +29,7 @@ from tools.k8s.manifests import (
     build_resources,
     build_service,
 )
+from tools.kinds import Change
 from tools.validation import (
     MENTIONED,
     CpuQuantity,

@@ -9,15 +9,9 @@ from pydantic import Field
 from tools.base import Target
 from tools.context import ToolContext
 from tools.k8s.clients import ObjectRef, call, call_or_none
-from tools.k8s.common import (
-    Change,
-    ClusterArgs,
-    KubeWriteTool,
-    drop_empty,
-    dry_run_param,
-    resolve_cluster,
-)
+from tools.k8s.common import ClusterArgs, KubeWriteTool, drop_empty, dry_run_param, resolve_cluster
 from tools.k8s.manifests import MANAGED_BY
+from tools.kinds import Change
 from tools.validation import MENTIONED, DnsLabel
 
 

@@ -11,7 +11,6 @@ from tools.base import Risk, TemporaryToolError, ToolError, ToolResult
 from tools.context import ToolContext
 from tools.k8s.clients import KubeApis, NotFound, ObjectRef, call
 from tools.k8s.common import (
-    Change,
     ClusterArgs,
     KubeReadTool,
     KubeWriteTool,
@@ -21,6 +20,7 @@ from tools.k8s.common import (
     resolve_cluster,
 )
 from tools.k8s.status import age
+from tools.kinds import Change
 from tools.validation import MENTIONED, DnsSubdomain
 
 MIRROR_ANNOTATION = "kubernetes.io/config.mirror"

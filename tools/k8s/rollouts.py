@@ -12,7 +12,6 @@ from tools.base import ToolError
 from tools.context import ToolContext
 from tools.k8s.clients import KubeApis, ObjectRef, call
 from tools.k8s.common import (
-    Change,
     DeploymentArgs,
     KubeWriteTool,
     dry_run_param,
@@ -22,6 +21,7 @@ from tools.k8s.common import (
 )
 from tools.k8s.inspecting import read_deployment
 from tools.k8s.status import choose_container, container_names, selector_string
+from tools.kinds import Change
 from tools.validation import MENTIONED, DnsLabel, ImageReference
 
 REVISION = "deployment.kubernetes.io/revision"

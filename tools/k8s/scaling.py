@@ -9,15 +9,9 @@ from pydantic import Field
 from tools.base import Risk
 from tools.context import ToolContext
 from tools.k8s.clients import KubeApis, ObjectRef, call
-from tools.k8s.common import (
-    Change,
-    DeploymentArgs,
-    KubeWriteTool,
-    dry_run_param,
-    resolve_namespace,
-    where,
-)
+from tools.k8s.common import DeploymentArgs, KubeWriteTool, dry_run_param, resolve_namespace, where
 from tools.k8s.inspecting import read_deployment
+from tools.kinds import Change
 
 MERGE_PATCH = "application/merge-patch+json"
 
