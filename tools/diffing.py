@@ -1,8 +1,12 @@
-"""How every tool shows a planned change: a unified diff of YAML views (one way for all)."""
+"""How every tool shows a planned change: a unified diff of YAML views (one way for all).
+
+A value that may be a secret (a cloud function's env value) is shown as `mask_value`.
+"""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 from typing import Any
 
 import yaml
@@ -26,3 +30,9 @@ def render_diff(title: str, before: Any, after: Any, *, context_lines: int = 3) 
         n=context_lines,
     )
     return "\n".join(lines)
+
+
+def mask_value(value: str) -> str:
+    """A value as shown in chat: never the value, a short fingerprint to spot changes."""
+    digest = hashlib.sha256(value.encode()).hexdigest()[:8]
+    return f"hidden ({len(value)} chars, sha256 {digest})"

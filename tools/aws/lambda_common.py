@@ -1,32 +1,24 @@
-"""What the Lambda tools share: tool bases, views of a function, readable diffs.
+"""What the Lambda tools share: tool bases, views of a function, reading a function.
 
-Write tools implement `change(args, ctx, *, dry_run)`: it reads the current state,
-computes the planned state and, only when `dry_run` is false, writes. `plan()` and
-`execute()` therefore run the same code, so a plan shows exactly what execute will do.
-Lambda has no server-side dry run: plans read and never write.
+The tool bases are the shared kinds (tools/kinds.py) in one AWS account: a write tool's
+`change(args, ctx, *, dry_run)` reads the current state, computes the planned state and,
+only when `dry_run` is false, writes. Lambda has no server-side dry run: plans read and
+never write.
 """
 
 from __future__ import annotations
 
-import hashlib
-from abc import abstractmethod
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from tools.aws.lambda_api import Account, aws_client, aws_errors, clean_text, resolve_account
 from tools.aws.lambda_fields import LambdaArgs
-from tools.base import Plan, Risk, StrictArgs, Target, Tool, ToolResult
+from tools.base import StrictArgs
 from tools.context import ToolContext
-from tools.diffing import render_diff as shared_render_diff
+from tools.diffing import mask_value
+from tools.kinds import CloudTool, ReadTool, WriteTool
 
 WAIT = {"Delay": 2, "MaxAttempts": 60}
 """Waiter budget for a function to finish an update: about two minutes."""
-
-
-def mask_value(value: str) -> str:
-    """An env value as shown in chat: never the value, a short fingerprint to spot changes."""
-    digest = hashlib.sha256(value.encode()).hexdigest()[:8]
-    return f"hidden ({len(value)} chars, sha256 {digest})"
 
 
 def view_function(config: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -85,73 +77,22 @@ def list_versions(ctx: ToolContext, account: Account, name: str) -> list[int]:
     return sorted(versions)
 
 
-@dataclass
-class Change:
-    """Outcome of a write, planned or done: summaries, before/after views, data."""
-
-    planned: str
-    done: str
-    diffs: list[tuple[str, Any, Any]] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-class LambdaTool(Tool):
+class LambdaTool(CloudTool):
     """A Lambda tool: acts in one AWS account/region chosen by alias."""
 
-    raise_in_production: ClassVar[bool] = False
-    """True for writes that change what production traffic runs: destructive there."""
+    target_kind = "aws"
 
-    def account(self, args: StrictArgs, ctx: ToolContext) -> Account:
+    def scope(self, args: StrictArgs, ctx: ToolContext) -> Account:
         assert isinstance(args, LambdaArgs)
         return resolve_account(ctx, args.account)
 
-    def target(self, args: StrictArgs, ctx: ToolContext) -> Target:
-        account = self.account(args, ctx)
-        return Target(kind="aws", scope=account.alias, namespace=account.settings.region)
 
-    def risk(self, args: StrictArgs, ctx: ToolContext) -> Risk:
-        production = self.account(args, ctx).settings.production  # unknown alias: raises
-        return Risk.DESTRUCTIVE if self.raise_in_production and production else self.base_risk
+class LambdaReadTool(LambdaTool, ReadTool):
+    """A read-only Lambda tool."""
 
 
-class LambdaReadTool(LambdaTool):
-    """A read-only tool: its plan says what it reads; execute reads."""
+class LambdaWriteTool(LambdaTool, WriteTool):
+    """A tool that changes a function; its plan reads the current state and shows the diff."""
 
-    base_risk = Risk.READ
-
-    def plan(self, args: StrictArgs, ctx: ToolContext) -> Plan:
-        account = self.account(args, ctx)
-        return Plan(summary=f"Read only: {self.name} in {account.where}.", data={"read_only": True})
-
-    def execute(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        return self.read(args, ctx)
-
-    @abstractmethod
-    def read(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        """Do the read and summarize it."""
-
-
-class LambdaWriteTool(LambdaTool):
-    """A tool that changes a function; plan = read current state and show the diff."""
-
-    base_risk = Risk.WRITE
-
-    def plan(self, args: StrictArgs, ctx: ToolContext) -> Plan:
-        change = self.change(args, ctx, dry_run=True)
-        diff = "\n".join(
-            text for title, old, new in change.diffs if (text := render_diff(title, old, new))
-        )
-        return Plan(summary=change.planned, diff=diff, data=change.data)
-
-    def execute(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        change = self.change(args, ctx, dry_run=False)
-        return ToolResult(summary=change.done, data=change.data)
-
-    @abstractmethod
-    def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
-        """Read, compute the planned state and (unless dry_run) write it."""
-
-
-def render_diff(title: str, before: Any, after: Any) -> str:
-    """Cloud function views are short: show them with generous context."""
-    return shared_render_diff(title, before, after, context_lines=20)
+    diff_context_lines = 20
+    """Function views are short: show them whole."""

@@ -1,20 +1,18 @@
-"""What the Cloud Functions tools share: tool bases, views of a function, readable diffs.
+"""What the Cloud Functions tools share: tool bases, views of a function, reading one.
 
-Write tools implement `change(args, ctx, *, dry_run)`: read the current function, build
-the planned one and, only when `dry_run` is false, send it. Cloud Functions has no
-server-side dry run: plans read and never write.
+The tool bases are the shared kinds (tools/kinds.py) in one GCP project: a write tool's
+`change(args, ctx, *, dry_run)` reads the current function, builds the planned one and,
+only when `dry_run` is false, sends it. Cloud Functions has no server-side dry run:
+plans read and never write.
 """
 
 from __future__ import annotations
 
-import hashlib
-from abc import abstractmethod
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
-from tools.base import Plan, Risk, StrictArgs, Target, Tool, ToolResult
+from tools.base import StrictArgs
 from tools.context import ToolContext
-from tools.diffing import render_diff as shared_render_diff
+from tools.diffing import mask_value
 from tools.gcp.gcf_api import (
     REQUEST_TIMEOUT_S,
     Project,
@@ -24,12 +22,7 @@ from tools.gcp.gcf_api import (
     resolve_project,
 )
 from tools.gcp.gcf_fields import GcfArgs
-
-
-def mask_value(value: str) -> str:
-    """An env value as shown in chat: never the value, a short fingerprint to spot changes."""
-    digest = hashlib.sha256(value.encode()).hexdigest()[:8]
-    return f"hidden ({len(value)} chars, sha256 {digest})"
+from tools.kinds import CloudTool, ReadTool, WriteTool
 
 
 def source_uri(function: Any) -> str:
@@ -76,71 +69,25 @@ def require_function(ctx: ToolContext, project: Project, name: str) -> Any:
         return client.get_function(name=project.function_path(name), timeout=REQUEST_TIMEOUT_S)
 
 
-@dataclass
-class Change:
-    """Outcome of a write, planned or done: summaries, before/after views, data."""
-
-    planned: str
-    done: str
-    diffs: list[tuple[str, Any, Any]] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-class GcfTool(Tool):
+class GcfTool(CloudTool):
     """A Cloud Functions tool: acts in one GCP project/region chosen by alias."""
 
-    raise_in_production: ClassVar[bool] = False
-    """True for writes that change what production traffic runs: destructive there."""
+    target_kind = "gcp"
 
-    def project(self, args: StrictArgs, ctx: ToolContext) -> Project:
+    def scope(self, args: StrictArgs, ctx: ToolContext) -> Project:
         assert isinstance(args, GcfArgs)
         return resolve_project(ctx, args.project)
 
-    def target(self, args: StrictArgs, ctx: ToolContext) -> Target:
-        project = self.project(args, ctx)
-        return Target(kind="gcp", scope=project.alias, namespace=project.settings.region)
 
-    def risk(self, args: StrictArgs, ctx: ToolContext) -> Risk:
-        production = self.project(args, ctx).settings.production  # unknown alias: raises
-        return Risk.DESTRUCTIVE if self.raise_in_production and production else self.base_risk
+class GcfReadTool(GcfTool, ReadTool):
+    """A read-only Cloud Functions tool."""
 
 
-class GcfReadTool(GcfTool):
-    """A read-only tool: its plan says what it reads; execute reads."""
+class GcfWriteTool(GcfTool, WriteTool):
+    """A tool that changes a function; its plan reads the current function and shows the diff."""
 
-    base_risk = Risk.READ
-
-    def plan(self, args: StrictArgs, ctx: ToolContext) -> Plan:
-        project = self.project(args, ctx)
-        return Plan(summary=f"Read only: {self.name} in {project.where}.", data={"read_only": True})
-
-    def execute(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        return self.read(args, ctx)
-
-    @abstractmethod
-    def read(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        """Do the read and summarize it."""
-
-
-class GcfWriteTool(GcfTool):
-    """A tool that changes a function; plan = read current state and show the diff."""
-
-    base_risk = Risk.WRITE
-
-    def plan(self, args: StrictArgs, ctx: ToolContext) -> Plan:
-        change = self.change(args, ctx, dry_run=True)
-        diff = "\n".join(
-            text for title, old, new in change.diffs if (text := render_diff(title, old, new))
-        )
-        return Plan(summary=change.planned, diff=diff, data=change.data)
-
-    def execute(self, args: StrictArgs, ctx: ToolContext) -> ToolResult:
-        change = self.change(args, ctx, dry_run=False)
-        return ToolResult(summary=change.done, data=change.data)
-
-    @abstractmethod
-    def change(self, args: StrictArgs, ctx: ToolContext, *, dry_run: bool) -> Change:
-        """Read, compute the planned state and (unless dry_run) write it."""
+    diff_context_lines = 20
+    """Function views are short: show them whole."""
 
 
 def pending_note(done: bool) -> str:
@@ -148,8 +95,3 @@ def pending_note(done: bool) -> str:
     return (
         "" if done else " The operation is still running; check again with gcf_describe_function."
     )
-
-
-def render_diff(title: str, before: Any, after: Any) -> str:
-    """Cloud function views are short: show them with generous context."""
-    return shared_render_diff(title, before, after, context_lines=20)
