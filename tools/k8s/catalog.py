@@ -65,9 +65,9 @@ class DeployServiceArgs(NamespacedArgs):
     """Memory request and limit, e.g. "2Gi" (a user's "2 GB"); omit for the default size."""
     cpu: CpuQuantity | None = None
     """CPU request, e.g. "500m"; omit for the default size."""
-    replicas: int = Field(default=1, ge=1, le=10)
+    replicas: int = Field(default=1, ge=1, le=10, json_schema_extra=MENTIONED)
     """Number of pods (redis and postgres run as a single replica)."""
-    version: ImageTag | None = None
+    version: ImageTag | None = Field(default=None, json_schema_extra=MENTIONED)
     """Image tag, e.g. "7.2" for redis; omit for the catalog's default."""
 
     @model_validator(mode="after")

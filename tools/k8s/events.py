@@ -18,7 +18,7 @@ class GetEventsArgs(NamespacedArgs):
 
     name: DnsSubdomain = Field(json_schema_extra=MENTIONED)
     """Name of the deployment or pod (not limited to live deployments: pods count too)."""
-    limit: int = Field(default=20, ge=1, le=100)
+    limit: int = Field(default=20, ge=1, le=100, json_schema_extra=MENTIONED)
     """At most this many events, newest first."""
 
 

@@ -25,7 +25,7 @@ class GetPodLogsArgs(NamespacedArgs):
     """Pod name, or a deployment name (then its least healthy pod is read)."""
     container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED)
     """Container to read; omit for the pod's default or only container."""
-    tail_lines: int = Field(default=100, ge=1, le=2000)
+    tail_lines: int = Field(default=100, ge=1, le=2000, json_schema_extra=MENTIONED)
     """How many lines from the end of the log to read."""
     grep: GrepText | None = None
     """Keep only lines containing this text (literal, case-insensitive)."""

@@ -84,7 +84,7 @@ class RestartDeployment(KubeWriteTool):
 class RollbackDeploymentArgs(DeploymentArgs):
     """Roll a deployment back to an earlier revision."""
 
-    revision: int | None = Field(default=None, ge=1, le=1_000_000)
+    revision: int | None = Field(default=None, ge=1, le=1_000_000, json_schema_extra=MENTIONED)
     """Revision to go back to; omit for the previous one."""
 
 
