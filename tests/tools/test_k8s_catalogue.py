@@ -110,7 +110,10 @@ def test_live_fields_are_marked(name):
     if "namespace" in properties:
         assert properties["namespace"]["x-live"] == "namespace"
     marked = properties.get("name", {}).get("x-live")
-    assert marked == ("deployment" if name in LIVE_DEPLOYMENT_NAME else None)
+    # an existing deployment comes from the cluster; any other name (a pod, a new
+    # deployment or namespace, a Service) must be typed by the user
+    expected = "deployment" if name in LIVE_DEPLOYMENT_NAME else "mentioned"
+    assert marked == (expected if "name" in properties else None)
 
 
 def args_branch(schema: dict[str, Any], name: str) -> dict[str, Any]:
