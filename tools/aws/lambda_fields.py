@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field
 
 from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
-from tools.validation import EnvValue
+from tools.validation import MENTIONED, EnvValue
 
 FUNCTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
 """Lambda function name: letters, digits, hyphens and underscores, 1-64 characters."""
@@ -100,11 +100,19 @@ def check_env_size(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-FunctionName = Annotated[str, Field(pattern=FUNCTION_NAME, min_length=1, max_length=64)]
-AliasName = Annotated[str, Field(pattern=ALIAS_NAME, min_length=1, max_length=128)]
-Handler = Annotated[str, Field(pattern=HANDLER, min_length=1, max_length=128)]
+FunctionName = Annotated[
+    str, Field(pattern=FUNCTION_NAME, min_length=1, max_length=64, json_schema_extra=MENTIONED)
+]
+AliasName = Annotated[
+    str, Field(pattern=ALIAS_NAME, min_length=1, max_length=128, json_schema_extra=MENTIONED)
+]
+Handler = Annotated[
+    str, Field(pattern=HANDLER, min_length=1, max_length=128, json_schema_extra=MENTIONED)
+]
 RoleName = Annotated[str, Field(pattern=ROLE_NAME, min_length=1, max_length=64)]
-S3ZipUri = Annotated[str, Field(pattern=S3_ZIP_URI, min_length=10, max_length=1090)]
+S3ZipUri = Annotated[
+    str, Field(pattern=S3_ZIP_URI, min_length=10, max_length=1090, json_schema_extra=MENTIONED)
+]
 Description = Annotated[str, Field(pattern=DESCRIPTION, max_length=200)]
 LambdaEnvName = Annotated[str, Field(pattern=ENV_NAME, min_length=2, max_length=128)]
 LambdaEnv = Annotated[
@@ -119,7 +127,7 @@ LambdaEnvNames = Annotated[
 ]
 MemoryMb = Annotated[int, Field(ge=128, le=10240)]
 TimeoutS = Annotated[int, Field(ge=1, le=900)]
-VersionNumber = Annotated[int, Field(ge=1, le=1_000_000)]
+VersionNumber = Annotated[int, Field(ge=1, le=1_000_000, json_schema_extra=MENTIONED)]
 
 
 def split_s3_uri(uri: str) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field
 
 from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
-from tools.validation import EnvName, EnvValue, format_memory, parse_quantity
+from tools.validation import MENTIONED, EnvName, EnvValue, format_memory, parse_quantity
 
 FUNCTION_NAME = r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
 """2nd gen function id: lowercase letters, digits and hyphens; starts with a letter, <= 63."""
@@ -87,9 +87,15 @@ def check_env_size(env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-FunctionName = Annotated[str, Field(pattern=FUNCTION_NAME, min_length=1, max_length=63)]
-EntryPoint = Annotated[str, Field(pattern=ENTRY_POINT, min_length=1, max_length=128)]
-GsZipUri = Annotated[str, Field(pattern=GS_ZIP_URI, min_length=10, max_length=1090)]
+FunctionName = Annotated[
+    str, Field(pattern=FUNCTION_NAME, min_length=1, max_length=63, json_schema_extra=MENTIONED)
+]
+EntryPoint = Annotated[
+    str, Field(pattern=ENTRY_POINT, min_length=1, max_length=128, json_schema_extra=MENTIONED)
+]
+GsZipUri = Annotated[
+    str, Field(pattern=GS_ZIP_URI, min_length=10, max_length=1090, json_schema_extra=MENTIONED)
+]
 GcfMemory = Annotated[str, Field(pattern=MEMORY, max_length=12), AfterValidator(check_memory)]
 """Memory 128Mi..32Gi, canonicalized."""
 TimeoutS = Annotated[int, Field(ge=1, le=3600)]
