@@ -60,6 +60,10 @@ class TrainConfig(BaseModel):
     """Packed sequence length for pretraining."""
     base_lr: float = Field(default=3e-3, gt=0)
     """Peak learning rate of pretraining (cosine decay after warmup)."""
+    base_text_weight: float = Field(default=1.0, ge=0, le=1)
+    """Loss weight, in pretraining, of the tokens around the calls (channel, request, man
+    pages); the calls' own tokens weigh 1.0. Below 1 spends a small base's capacity on the
+    task (copying names into calls) rather than on predicting free text."""
 
     # LoRA fine-tuning
     lora_steps: int = Field(default=450, ge=1)

@@ -85,10 +85,18 @@ def pair_document(record: dict[str, Any]) -> str:
     Deliberately NOT the chat format: the base learns the language of requests and calls;
     the LoRA adapter learns to answer in the served prompt format.
     """
+    head, call = pair_parts(record)
+    return head + call
+
+
+def pair_parts(record: dict[str, Any]) -> tuple[str, str]:
+    """The pair document split before the call: (channel + request + "call: ", call JSON).
+    The split is at a space, where the tokenizer splits anyway, so tokenizing the parts
+    apart gives the tokens of the whole; the base can then weigh the call's tokens."""
     context = record["messages"][0]["content"]
     text = record["messages"][1]["content"]
     call = record["messages"][2]["content"]
-    return f"channel: {context}\nrequest: {text}\ncall: {call}"
+    return f"channel: {context}\nrequest: {text}\ncall: ", call
 
 
 def tokenizer_texts(records: list[dict[str, Any]], man_docs: list[str]) -> list[str]:

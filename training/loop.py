@@ -31,16 +31,44 @@ def batch_indices(step: int, *, count: int, batch_size: int, seed: int) -> list[
     return order[position * batch_size : (position + 1) * batch_size].tolist()
 
 
-def pack_tokens(documents: list[list[int]], *, seq_len: int, separator: int) -> Any:
-    """Concatenate documents (separated by `separator`) into rows of `seq_len` tokens."""
+def pack_tokens(
+    documents: list[list[int]],
+    *,
+    seq_len: int,
+    separator: int,
+    weights: list[list[float]] | None = None,
+) -> tuple[Any, Any]:
+    """Concatenate documents (separated by `separator`) into rows of `seq_len` tokens.
+
+    Returns (ids, loss weights) of the same shape: each token's weight as the target of
+    the previous position (default 1.0; the separator always 1.0)."""
     import torch
 
     stream: list[int] = []
-    for doc in documents:
+    stream_weights: list[float] = []
+    for index, doc in enumerate(documents):
         stream.extend(doc)
+        stream_weights.extend(weights[index] if weights is not None else [1.0] * len(doc))
         stream.append(separator)
+        stream_weights.append(1.0)
     rows = len(stream) // seq_len
-    return torch.tensor(stream[: rows * seq_len], dtype=torch.long).view(rows, seq_len)
+    ids = torch.tensor(stream[: rows * seq_len], dtype=torch.long).view(rows, seq_len)
+    kept = torch.tensor(stream_weights[: rows * seq_len], dtype=torch.float).view(rows, seq_len)
+    return ids, kept
+
+
+def weighted_lm_loss(logits: Any, input_ids: Any, weights: Any) -> Any:
+    """Next-token cross-entropy where each target token counts with its weight."""
+    import torch
+
+    targets, target_weights = input_ids[:, 1:], weights[:, 1:]
+    per_token = torch.nn.functional.cross_entropy(
+        logits[:, :-1].reshape(-1, logits.size(-1)).float(),
+        targets.reshape(-1),
+        reduction="none",
+    )
+    flat = target_weights.reshape(-1)
+    return (per_token * flat).sum() / flat.sum().clamp(min=1e-6)
 
 
 def pad_examples(examples: list[tuple[list[int], list[int]]], *, pad_id: int) -> dict[str, Any]:
@@ -97,7 +125,14 @@ def fit(
     for step in range(start, steps):
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, peak=lr, warmup=warmup, total=steps)
-        loss = model(**make_batch(step)).loss
+        batch = make_batch(step)
+        weights = batch.pop("loss_weights", None)
+        if weights is None:
+            loss = model(**batch).loss
+        else:  # a weighted objective (see pack_tokens): the model gives logits only
+            loss = weighted_lm_loss(
+                model(input_ids=batch["input_ids"]).logits, batch["input_ids"], weights
+            )
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()

@@ -24,7 +24,7 @@ from llm.prompt import (
     render_prompt,
 )
 from training.config import TrainConfig, load_config
-from training.corpus import man_documents, pair_document, tokenizer_texts
+from training.corpus import man_documents, pair_parts, tokenizer_texts
 from training.data_gen import GENERATED_DIR, GenerationSettings, read_split
 from training.tokenizer import TOKENIZER_VERSION
 
@@ -131,18 +131,19 @@ def _pretrain_base(config: TrainConfig, records: list[dict], work: Path, progres
     losses_path = work / "base_losses.json"
     if not (base_dir / "model.safetensors").is_file():
         model = build_llama(config, tokenizer)
-        docs = [pair_document(r) for r in records] + man
-        ids = tokenizer(docs, add_special_tokens=False)["input_ids"]
+        ids, weights = _base_documents(config, records, man, tokenizer)
         end_id = tokenizer.convert_tokens_to_ids(END_MARK)
-        blocks = pack_tokens(ids, seq_len=config.base_seq_len, separator=end_id)
+        blocks, block_weights = pack_tokens(
+            ids, seq_len=config.base_seq_len, separator=end_id, weights=weights
+        )
 
         def make_batch(step: int) -> dict:
-            rows = blocks[
-                batch_indices(
-                    step, count=len(blocks), batch_size=config.base_batch_size, seed=config.seed
-                )
-            ]
-            return {"input_ids": rows, "labels": rows}
+            picks = batch_indices(
+                step, count=len(blocks), batch_size=config.base_batch_size, seed=config.seed
+            )
+            if config.base_text_weight == 1.0:  # plain language modelling
+                return {"input_ids": blocks[picks], "labels": blocks[picks]}
+            return {"input_ids": blocks[picks], "loss_weights": block_weights[picks]}
 
         losses = []
         if config.base_steps:
@@ -164,6 +165,22 @@ def _pretrain_base(config: TrainConfig, records: list[dict], work: Path, progres
         losses_path.write_text(json.dumps(losses))
     model = LlamaForCausalLM.from_pretrained(str(base_dir))
     return model, tokenizer, json.loads(losses_path.read_text())
+
+
+def _base_documents(
+    config: TrainConfig, records: list[dict], man: list[str], tokenizer: Any
+) -> tuple[list[list[int]], list[list[float]]]:
+    """Token ids of the base's documents and each token's loss weight: calls 1.0, the text
+    around them (channel, request, man pages) `config.base_text_weight`."""
+    heads, calls = zip(*(pair_parts(r) for r in records), strict=True) if records else ((), ())
+    head_ids = tokenizer(list(heads), add_special_tokens=False)["input_ids"] if heads else []
+    call_ids = tokenizer(list(calls), add_special_tokens=False)["input_ids"] if calls else []
+    man_ids = tokenizer(man, add_special_tokens=False)["input_ids"] if man else []
+    low = config.base_text_weight
+    ids = [h + c for h, c in zip(head_ids, call_ids, strict=True)] + man_ids
+    weights = [[low] * len(h) + [1.0] * len(c) for h, c in zip(head_ids, call_ids, strict=True)]
+    weights += [[low] * len(m) for m in man_ids]
+    return ids, weights
 
 
 # The plain words that play each marker's part in the base's pretraining documents.
