@@ -13,28 +13,56 @@ from typing import Any
 import typer
 
 DEFAULT_OUT = Path("evals/results")
+# The whole engine behind the scenario suite. evals never imports bot, so the wiring is
+# named here and imported by name at run time (load_factory).
+DEFAULT_ASSISTANT = "bot.eval_assistant:make_assistant"
+ASSISTANT_HELP = (
+    "Scenarios: the engine under test, MODULE:FUNCTION or FILE.py:FUNCTION, "
+    "FUNCTION(env) -> Assistant (see evals/scenario_run.py)."
+)
 
 
-def load_factory(spec: str) -> Any:
-    """`module:attribute` or `path/file.py:attribute` -> the attribute (a plug-in seam:
-    the engine wiring and policy judges live outside evals)."""
+def load_factory(spec: str, *, option: str) -> Any:
+    """`module:function` or `path/file.py:function` -> the function (a plug-in seam: the
+    engine wiring and policy judges live outside evals). A spec that names nothing
+    loadable is a BadParameter of `option` saying what was not found."""
     module_name, _, attribute = spec.rpartition(":")
     if not module_name or not attribute:
-        raise typer.BadParameter(f"{spec!r}: expected module:attribute or file.py:attribute")
-    try:
-        if module_name.endswith(".py"):
-            module_spec = importlib.util.spec_from_file_location(
-                Path(module_name).stem, module_name
-            )
-            if module_spec is None or module_spec.loader is None:
-                raise ImportError(f"cannot load {module_name}")
-            module = importlib.util.module_from_spec(module_spec)
-            module_spec.loader.exec_module(module)
-        else:
+        raise typer.BadParameter(
+            f"{spec!r}: expected MODULE:FUNCTION (e.g. {DEFAULT_ASSISTANT}) or FILE.py:FUNCTION",
+            param_hint=option,
+        )
+    if module_name.endswith(".py"):
+        module = _load_file(Path(module_name), spec=spec, option=option)
+    else:
+        try:
             module = importlib.import_module(module_name)
-        return getattr(module, attribute)
-    except (ImportError, AttributeError, OSError) as exc:
-        raise typer.BadParameter(f"{spec!r}: {exc}") from None
+        except ModuleNotFoundError as exc:
+            # Only a missing module *named by the spec* is a bad value; a module that is
+            # there but fails its own imports is a real error and keeps its traceback.
+            if exc.name is None or not (module_name + ".").startswith(exc.name + "."):
+                raise
+            raise typer.BadParameter(
+                f"{spec!r}: no module named {exc.name!r} importable from here",
+                param_hint=option,
+            ) from None
+    factory = getattr(module, attribute, None)
+    if not callable(factory):
+        raise typer.BadParameter(
+            f"{spec!r}: {module_name} has no function {attribute!r}", param_hint=option
+        )
+    return factory
+
+
+def _load_file(path: Path, *, spec: str, option: str) -> Any:
+    if not path.is_file():
+        raise typer.BadParameter(f"{spec!r}: no file {str(path)!r}", param_hint=option)
+    module_spec = importlib.util.spec_from_file_location(path.stem, path)
+    if module_spec is None or module_spec.loader is None:
+        raise typer.BadParameter(f"{spec!r}: cannot load {str(path)!r}", param_hint=option)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
 
 
 def slug(text: str) -> str:
@@ -51,7 +79,7 @@ def run_suite(
     limit: int | None = None,
     concurrency: int = 1,
     judge_spec: str | None = None,
-    assistant_spec: str | None = None,
+    assistant_spec: str = DEFAULT_ASSISTANT,
     progress: bool = True,
     command: str | None = None,
     label: str | None = None,
@@ -69,7 +97,11 @@ def run_suite(
     from tools.registry import ToolRegistry
 
     registry = ToolRegistry()
-    judge = load_factory(judge_spec)(registry) if judge_spec else build_risk_judge(registry)
+    judge = (
+        load_factory(judge_spec, option="--judge")(registry)
+        if judge_spec
+        else build_risk_judge(registry)
+    )
     command = command or "chatops " + shlex.join(sys.argv[1:])
     if suite == "scenarios":
         from evals.scenario_suite import run_scenario_suite
@@ -146,8 +178,12 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         base: bool = typer.Option(False, help="With an artifact: serve the bare base, no adapter."),
         limit: int = typer.Option(None, help="Only the first N cases (smoke runs)."),
         concurrency: int = typer.Option(1, help="Parallel requests (latency is per request)."),
-        judge: str = typer.Option(None, help="module:factory(registry) -> PolicyJudge."),
-        assistant: str = typer.Option(None, help="Scenarios: module:factory(env) -> Assistant."),
+        judge: str = typer.Option(
+            None,
+            help="MODULE:FUNCTION or FILE.py:FUNCTION, FUNCTION(registry) -> PolicyJudge; "
+            "default: the risk judge (evals/judging.py).",
+        ),
+        assistant: str = typer.Option(DEFAULT_ASSISTANT, help=ASSISTANT_HELP),
         progress: bool = typer.Option(True, help="Show a progress bar."),
     ) -> None:
         """Run SUITE against MODEL; writes a JSON result and an HTML report."""
@@ -168,7 +204,7 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         weak: Path = typer.Option(None, help="A weakened artifact: the gate must fail for it."),
         out: Path = typer.Option(DEFAULT_OUT, help="Folder for results, gates and SUMMARY.md."),
         suites: str = typer.Option("synthetic,handwritten,scenarios", help="Comma-separated."),
-        assistant: str = typer.Option(None, help="Scenarios: module:factory(env) -> Assistant."),
+        assistant: str = typer.Option(DEFAULT_ASSISTANT, help=ASSISTANT_HELP),
         concurrency: int = typer.Option(1, help="Parallel requests per run."),
         limit: int = typer.Option(None, help="Only the first N cases of each suite (smoke)."),
     ) -> None:

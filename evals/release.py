@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from evals.cli import DEFAULT_ASSISTANT, load_factory
 from evals.compare import compare_results, format_comparison
 from evals.report import read_result
 
@@ -35,7 +36,7 @@ def _run(suite: str, model: str, *, out: Path, command: str, **options: Any) -> 
 
 def _served_runs(
     artifact: Path, *, suites: tuple[str, ...], out: Path, command: str, names: dict[str, str],
-    base: bool, assistant: str | None, concurrency: int, limit: int | None = None,
+    base: bool, assistant: str, concurrency: int, limit: int | None = None,
 ) -> dict[tuple[str, str], Path]:  # fmt: skip
     """Start one server for `artifact`; run the suites for its adapter (and its base)."""
     from evals.planners import artifact_meta
@@ -60,11 +61,13 @@ def _served_runs(
 
 def run_release(
     *, artifact: Path, weak: Path | None, out: Path, suites: tuple[str, ...],
-    assistant: str | None, concurrency: int = 1, limit: int | None = None,
+    assistant: str = DEFAULT_ASSISTANT, concurrency: int = 1, limit: int | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """All runs, comparisons and SUMMARY.md; returns {"runs": ..., "gates": ...}."""
     command = "chatops " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "evals.release"
-    suites = tuple(s for s in suites if s != "scenarios" or assistant)
+    if "scenarios" in suites:
+        # Fail now on a wrong --assistant, not after the other suites and a vLLM start.
+        load_factory(assistant, option="--assistant")
     runs: dict[tuple[str, str], Path] = {}
     for suite in suites:
         runs[(suite, "keyword")] = _run(
@@ -86,7 +89,7 @@ def run_release(
     if weak is not None:
         weak_suites = tuple(s for s in suites if s != "scenarios")
         runs |= _served_runs(
-            weak, suites=weak_suites, out=out, command=command, base=False, assistant=None,
+            weak, suites=weak_suites, out=out, command=command, base=False, assistant=assistant,
             names={"adapter": f"{weak.name}-weak-adapter"}, concurrency=concurrency, limit=limit,
         )  # fmt: skip
         for suite in weak_suites:
@@ -98,7 +101,10 @@ def run_release(
                 )
             )
     verdicts = [_gate(suite, a, b, out) for suite, a, b in gates]
-    write_summary(runs, verdicts, out=out, command=command)
+    write_summary(
+        runs, verdicts, out=out, command=command,
+        assistant=assistant if "scenarios" in suites else None,
+    )  # fmt: skip
     return {"runs": runs, "gates": verdicts}
 
 
@@ -121,10 +127,15 @@ def _cell(metric: dict[str, Any] | None) -> str:
 
 
 def write_summary(
-    runs: dict[tuple[str, str], Path], gates: list[dict[str, Any]], *, out: Path, command: str
-) -> Path:
-    """SUMMARY.md: one table per suite (95% Wilson CIs), latency, and the gate verdicts."""
+    runs: dict[tuple[str, str], Path], gates: list[dict[str, Any]], *, out: Path, command: str,
+    assistant: str | None = None,
+) -> Path:  # fmt: skip
+    """SUMMARY.md: one table per suite (95% Wilson CIs), latency, and the gate verdicts.
+    `assistant`: the engine wiring the scenario suite ran (shown even when it was the
+    default and so is not on the command line)."""
     lines = ["# Eval results", "", f"Command: `{command}`", ""]
+    if assistant:
+        lines += [f"Scenario assistant: `{assistant}`", ""]
     first = read_result(next(iter(runs.values())))
     lines += [f"Machine: {first['machine']}  ", f"Date: {first['date']}", ""]
     for suite in dict.fromkeys(s for s, _ in runs):

@@ -9,12 +9,13 @@ evals never imports bot. The engine is plugged in through two small protocols:
     Reply: any object with `kind` ("answer" | "approval" | "refusal" | "clarify" | "info" |
     "error"), `text` and `approval_id` -- bot.chat.ChatReply fits as it is.
 
-and a factory `make_assistant(env: ScenarioEnvironment) -> Assistant`, given to
-`chatops eval --suite scenarios --assistant module:make_assistant` (or `path.py:name`). The
-factory builds the engine from `env.tool_settings` (the clusters), `env.channels` (channel
-id -> default cluster/namespace), `env.planner` (the model under test) and `env.workdir`
-(room for a SQLite store), with the default policy (users alice/erin: developer,
-bob/carol/frank: operator, dave: viewer).
+and a factory `make_assistant(env: ScenarioEnvironment) -> Assistant`, named by
+`chatops eval --suite scenarios --assistant MODULE:FUNCTION` (or `FILE.py:FUNCTION`) and
+imported by name at run time. The default, `bot.eval_assistant:make_assistant`, builds the
+engine from `env.tool_settings` (the clusters), `env.channels` (channel id -> default
+cluster/namespace), `env.planner` (the model under test) and `env.workdir` (room for a
+SQLite store), with the default policy (users alice/erin: developer, bob/carol/frank:
+operator, dave: viewer).
 """
 
 from __future__ import annotations

@@ -79,18 +79,19 @@ def run_scenario_suite(
     """Run the scenario suite; writes `scenarios-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
 
-    from evals.cli import load_factory, slug
+    from evals.cli import DEFAULT_ASSISTANT, load_factory, slug
     from evals.planners import open_planner
     from evals.report import build_result, write_result
     from evals.scenario_report import write_scenario_report
     from tools.registry import ToolRegistry
 
-    if not assistant_spec:
+    if assistant_spec is None:
         raise ValueError(
-            "the scenario suite runs the whole engine: pass --assistant module:factory "
-            "(a factory(env) -> Assistant, see evals/scenario_run.py)"
+            "the scenario suite runs the whole engine: pass --assistant MODULE:FUNCTION "
+            f"(default {DEFAULT_ASSISTANT}; a FUNCTION(env) -> Assistant, see "
+            "evals/scenario_run.py)"
         )
-    make_assistant = load_factory(assistant_spec)
+    make_assistant = load_factory(assistant_spec, option="--assistant")
     scenarios = load_scenarios(scenarios_path)[: limit or None]
     registry = ToolRegistry()
     with tempfile.TemporaryDirectory(prefix="chatops-scenarios-") as folder:

@@ -121,3 +121,9 @@ def test_release_summary_lists_runs_and_gates(results, tmp_path):
     assert "| metric | keyword | worse |" in summary
     assert "handwritten: `handwritten-keyword.json` -> `handwritten-worse.json`: **FAIL" in summary
     assert "Machine: test machine" in summary
+    assert "Scenario assistant" not in summary  # no scenario run, no wiring to name
+    with_scenarios = write_summary(
+        paths, [gate], out=tmp_path, command="chatops eval release",
+        assistant="bot.eval_assistant:make_assistant",
+    ).read_text()  # fmt: skip
+    assert "Scenario assistant: `bot.eval_assistant:make_assistant`" in with_scenarios
