@@ -84,6 +84,7 @@ def run_suite(
     command: str | None = None,
     label: str | None = None,
     model_info: dict[str, Any] | None = None,
+    grounding: bool = True,
 ) -> tuple[Path, Path, dict[str, Any]]:
     """Run one suite; write `<suite>-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -113,9 +114,13 @@ def run_suite(
             progress=progress, command=command, served_name=served_name, base=base,
         )  # fmt: skip
     cases = load_suite(suite, judge=judge, registry=registry)[: limit or None]
-    with open_planner(model, registry=registry, served_name=served_name, base=base) as opened:
+    with open_planner(
+        model, registry=registry, served_name=served_name, base=base, grounding=grounding
+    ) as opened:
         planner, description = opened
         description = {**description, **(model_info or {}), "name": label or description["name"]}
+        if not grounding:
+            description["grounding"] = False
         with tqdm(
             total=len(cases), desc=f"{suite} / {description['name']}", disable=not progress
         ) as bar:
@@ -185,6 +190,11 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         ),
         assistant: str = typer.Option(DEFAULT_ASSISTANT, help=ASSISTANT_HELP),
         progress: bool = typer.Option(True, help="Show a progress bar."),
+        grounding: bool = typer.Option(
+            True,
+            help="Typed arguments (nodes, images, numbers...) only from the request's words "
+            "(llm/grounding.py); --no-grounding measures the model without it.",
+        ),
     ) -> None:
         """Run SUITE against MODEL; writes a JSON result and an HTML report."""
         if ctx.invoked_subcommand is not None:
@@ -194,6 +204,7 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         json_path, html_path, result = run_suite(
             suite=suite, model=model, out=out, served_name=served_name, base=base, limit=limit,
             concurrency=concurrency, judge_spec=judge, assistant_spec=assistant, progress=progress,
+            grounding=grounding,
         )  # fmt: skip
         print_summary(result)
         typer.echo(f"wrote {json_path} and {html_path}")

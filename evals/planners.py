@@ -50,6 +50,7 @@ def open_planner(
     served_name: str | None = None,
     base: bool = False,
     timeout_s: float = 60.0,
+    grounding: bool = True,
 ) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Yield (planner, model description); starts and stops a local server when needed."""
     if spec == "keyword":
@@ -62,7 +63,11 @@ def open_planner(
     if spec.startswith(("http://", "https://")):
         name = served_name or pick_served_model(spec)
         with ToolCallClient(
-            base_url=spec, model=name, registry=registry, timeout_s=timeout_s
+            base_url=spec,
+            model=name,
+            registry=registry,
+            timeout_s=timeout_s,
+            ground_mentions=grounding,
         ) as client:
             yield client, {"name": name, "kind": "server", "url": spec}
         return
@@ -80,6 +85,7 @@ def open_planner(
             model=server.model_name,
             registry=registry,
             timeout_s=timeout_s,
+            ground_mentions=grounding,
         ) as client:
             description = {
                 "name": f"{artifact_dir.name}/{'base' if base else 'adapter'}",
