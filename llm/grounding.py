@@ -21,6 +21,8 @@ NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"
 ).split()
+# "scale it to nothing", "no pods at all"
+ZERO_WORDS = ("no", "none", "nothing")
 TENS_WORDS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100}
 
 
@@ -50,9 +52,11 @@ def mentioned_values(text: str) -> list[str]:
             if piece:
                 found |= {piece, piece.lower()}
         found |= {str(int(digits)) for digits in re.findall(r"\d+", word)}
-        lower = word.lower()
-        if lower in NUMBER_WORDS:
-            found.add(str(NUMBER_WORDS.index(lower)))
-        elif lower in TENS_WORDS:
-            found.add(str(TENS_WORDS[lower]))
+        for letters in re.findall(r"[a-z]+", word.lower()):  # "one..five", "two-to-ten"
+            if letters in NUMBER_WORDS:
+                found.add(str(NUMBER_WORDS.index(letters)))
+            elif letters in TENS_WORDS:
+                found.add(str(TENS_WORDS[letters]))
+            elif letters in ZERO_WORDS:
+                found.add("0")
     return sorted(found)

@@ -208,6 +208,8 @@ class ToolRegistry:
         our server; this check holds for any model behind the client."""
         allowed = set(words)
         for field_name, field in self.args_model(call.tool).model_fields.items():
+            if field_name not in call.args.model_fields_set:
+                continue  # a default the model left out, not a value it chose
             value = getattr(call.args, field_name)
             extra = field.json_schema_extra
             marked = isinstance(extra, dict) and extra.get("x-live") == MENTIONED_KIND

@@ -66,8 +66,9 @@ def render_markdown(card: dict[str, Any]) -> str:
         "abbreviations, code spans) are shared by all splits. `cluster`/`namespace` appear in",
         "a target only when the request says them (absent = the channel default).",
         "",
-        "Every target passed the spec catalogue check; tools the registry already had were",
-        "also checked with `ToolRegistry().parse_call`: "
+        "Every Kubernetes target passed the spec catalogue check; the cloud tools (Lambda,",
+        "Cloud Functions) have no catalogue entry: their Pydantic models are their spec.",
+        "Checked with `ToolRegistry().parse_call`: "
         + (", ".join(card["registry_checked_tools"]) or "none yet")
         + ".",
         "",

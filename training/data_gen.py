@@ -2,8 +2,9 @@
 
 Each record is one request in chat format with its target call, channel context, live
 values and tags. Splits are by template family (test families never appear in training).
-Every target is checked against the spec catalogue and, for each tool the registry
-already has, with `ToolRegistry().parse_call`; any failure stops generation (never skipped).
+Every Kubernetes target is checked against the spec catalogue and, for each tool the
+registry already has, with `ToolRegistry().parse_call`; cloud targets (Lambda, Cloud
+Functions) with `parse_call` only. Any failure stops generation (never skipped).
 Seeded: the same templates and seed give byte-identical files.
 """
 
@@ -20,6 +21,7 @@ from llm.prompt import END_MARK, chat_messages, render_target
 from training.catalogue import (
     CATALOGUE,
     NON_ACTION_TOOLS,
+    REGISTRY_ONLY_TOOLS,
     CatalogueError,
     check_call,
     order_args,
@@ -33,8 +35,22 @@ from training.slots import (
     draw_slots,
     slot_kind,
 )
-from training.styling import CODE_SLOTS, abbreviate, add_typo, choose_scope, decorate
-from training.templates import SCOPE_SLOT, SPLITS, Family, load_templates, split_families
+from training.styling import (
+    CODE_SLOTS,
+    COMMAND_STYLES,
+    abbreviate,
+    add_typo,
+    choose_scope,
+    decorate,
+)
+from training.templates import (
+    SCOPE_SLOT,
+    SPLITS,
+    Family,
+    load_templates,
+    split_families,
+    template_files,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = REPO_ROOT / "datasets" / "templates"
@@ -48,6 +64,10 @@ CLUSTER_ONLY_TOOLS = (
 )
 LIVE_NAMESPACES = ("default", "staging", "prod", "monitoring")
 LIVE_DEPLOYMENTS = ("web", "api", "worker", "checkout")
+# The cloud aliases the demo and eval settings configure (evals/judging.py, evals/cases.py);
+# every request is offered them, as the bot offers every configured alias.
+LIVE_AWS_ACCOUNTS = ("dev-aws", "prod-aws")
+LIVE_GCP_PROJECTS = ("dev-gcp", "prod-gcp")
 
 
 class GenerationError(ValueError):
@@ -83,11 +103,11 @@ class GenerationSettings:
 
 
 def load_registry_checker() -> tuple[Any, list[str]]:
-    """The tool registry and the catalogue tools it knows (checked with parse_call)."""
+    """The tool registry and the template tools it knows (checked with parse_call)."""
     from tools.registry import ToolRegistry
 
     registry = ToolRegistry()
-    known = [name for name in CATALOGUE if name in registry.names()]
+    known = [name for name in (*CATALOGUE, *REGISTRY_ONLY_TOOLS) if name in registry.names()]
     return registry, known
 
 
@@ -97,12 +117,12 @@ def _fill_args(value: Any, slots: dict[str, Filler], key: str = "") -> Any:
         if whole:
             filled = slots[whole.group(1)].value
             if isinstance(filled, tuple):  # an env pair: one mapping, or its name to unset
-                return filled[0] if key == "unset" else dict([filled])
+                return filled[0] if key in ("unset", "env_unset") else dict([filled])
             return filled
         return SLOT_RE.sub(lambda m: str(slots[m.group(1)].value), value)
     if isinstance(value, list):
         items = [_fill_args(v, slots, key) for v in value]
-        if key in ("set", "env"):  # a list of "{env}" slots is one mapping
+        if key in ("set", "env", "env_set"):  # a list of "{env}" slots is one mapping
             return {k: v for item in items for k, v in item.items()}
         return items
     if isinstance(value, dict):
@@ -135,7 +155,7 @@ def _live(call: dict[str, Any], context: dict[str, str]) -> dict[str, list[str]]
     args = call["args"]
     namespaces = {*LIVE_NAMESPACES, context.get("namespace"), args.get("namespace")}
     deployments = set(LIVE_DEPLOYMENTS)
-    name_spec = CATALOGUE[call["tool"]].get("name")
+    name_spec = CATALOGUE.get(call["tool"], {}).get("name")  # cloud names are no deployments
     if args.get("name") and name_spec and name_spec.kind == "label":
         if call["tool"] != "create_namespace":
             deployments.add(args["name"])
@@ -145,6 +165,8 @@ def _live(call: dict[str, Any], context: dict[str, str]) -> dict[str, list[str]]
         "cluster": ["eu-west", "us-central"],
         "namespace": sorted(n for n in namespaces if n),
         "deployment": sorted(deployments),
+        "aws_account": sorted(a for a in {*LIVE_AWS_ACCOUNTS, args.get("account")} if a),
+        "gcp_project": sorted(p for p in {*LIVE_GCP_PROJECTS, args.get("project")} if p),
     }
 
 
@@ -170,7 +192,9 @@ def render_record(
         shorter = abbreviate(rng, template)
         if shorter != template:
             template, tags = shorter, [*tags, "abbreviation"]
-    template, style_tags = decorate(rng, template, noise=settings.noise)
+    template, style_tags = decorate(
+        rng, template, noise=settings.noise, command=family.style in COMMAND_STYLES
+    )
     slots = draw_slots(rng, sorted(set(SLOT_RE.findall(template))))
     own_args = family.text_args[family.texts.index(original)]
     args = _fill_args(own_args if own_args is not None else family.args, slots)
@@ -185,10 +209,17 @@ def render_record(
 
 def _check(call: dict[str, Any], registry: Any, known: list[str], where: str) -> dict[str, Any]:
     """Validate a target; return it with arguments in schema order."""
-    try:
-        check_call(call)
-    except CatalogueError as exc:
-        raise GenerationError(f"{where}: {exc}") from None
+    if call["tool"] in REGISTRY_ONLY_TOOLS:
+        if registry is None or call["tool"] not in known:
+            raise GenerationError(
+                f"{where}: {call['tool']} is checked by the tool registry only, "
+                "and no registry that has it was given"
+            )
+    else:
+        try:
+            check_call(call)
+        except CatalogueError as exc:
+            raise GenerationError(f"{where}: {exc}") from None
     order = None
     if registry is not None and (call["tool"] in known or call["tool"] in NON_ACTION_TOOLS):
         from tools.registry import InvalidCall
@@ -255,10 +286,10 @@ def generate_records(
 
 
 def templates_hash(folder: Path) -> str:
-    """Hash of every template file (names and bytes)."""
+    """Hash of every template file `load_templates` reads (paths and bytes)."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in template_files(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

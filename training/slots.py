@@ -70,9 +70,10 @@ VERSIONS = {
     "nginx": "1.25 1.27 1.25-alpine stable".split(),
 }
 SERVICE_SURFACES = {
-    "redis": ("redis", "redis", "Redis", "a redis cache", "redis cache"),
-    "postgres": ("postgres", "postgres", "Postgres", "postgresql", "PostgreSQL", "a pg database"),
-    "nginx": ("nginx", "nginx", "NGINX", "an nginx"),
+    # no articles: templates say "deploy a {service_kind}"
+    "redis": ("redis", "redis", "Redis", "redis cache", "Redis cache"),
+    "postgres": ("postgres", "postgres", "Postgres", "postgresql", "PostgreSQL", "pg database"),
+    "nginx": ("nginx", "nginx", "NGINX", "nginx server"),
 }
 ENV_PAIRS = (
     ("LOG_LEVEL", "debug"),
@@ -378,3 +379,255 @@ def _order(filler: Filler) -> float:
 
     value = filler.value
     return float(value) if isinstance(value, int) else float(parse_quantity(value))
+
+
+# --------------------------------------------------------------------------------------
+# Cloud functions: AWS Lambda and Cloud Functions (2nd gen), for datasets/templates/cloud/.
+# Kept as one appended block so the Kubernetes lists above can change independently.
+# Values follow the tools' own patterns (tools/aws/lambda_fields.py, tools/gcp/gcf_fields.py);
+# tests/cloud/test_cloud_templates.py fills every family with many draws and parses them.
+# Names are open-ended like the Kubernetes ones: the model must copy them from the request.
+# --------------------------------------------------------------------------------------
+
+FUNCTION_NAMES = (
+    "resize-images checkout-api nightly-report billing-webhook thumbnailer auth-token "
+    "order-events invoice-pdf slack-notifier etl-loader geo-lookup image-tagger pdf-render "
+    "webhook-relay signup-hook email-digest csv-import fraud-score stripe-events audit-export"
+).split()
+FUNCTION_PREFIXES = ("billing-", "api-", "etl-", "img-", "report-", "auth-", "order", "sync-")
+CODE_BUCKETS = (
+    "acme-builds",
+    "lambda-artifacts-prod",
+    "ci-bundles",
+    "deploy.example.com",
+    "team-releases",
+    "build-output-eu",
+)
+SOURCE_BUCKETS = ("acme-builds", "gcf-sources-prod", "ci-bundles", "ml-builds", "web-builds")
+LAMBDA_RUNTIMES = {
+    "python3.10": ("python3.10", "python 3.10"),
+    "python3.11": ("python3.11", "python 3.11"),
+    "python3.12": ("python3.12", "python 3.12", "Python 3.12", "py3.12"),
+    "python3.13": ("python3.13", "python 3.13"),
+    "nodejs20.x": ("nodejs20.x", "node 20", "Node.js 20"),
+    "nodejs22.x": ("nodejs22.x", "node 22", "node22"),
+    "java17": ("java17", "java 17"),
+    "java21": ("java21", "java 21", "Java 21"),
+    "dotnet8": ("dotnet8", ".NET 8", "dotnet 8"),
+    "ruby3.3": ("ruby3.3", "ruby 3.3"),
+    "provided.al2023": ("provided.al2023", "a custom runtime on AL2023"),
+}
+GCF_RUNTIMES = {
+    "python311": ("python311", "python 3.11"),
+    "python312": ("python312", "python 3.12", "Python 3.12"),
+    "python313": ("python313", "python 3.13"),
+    "nodejs20": ("nodejs20", "node 20", "Node.js 20"),
+    "nodejs22": ("nodejs22", "node 22"),
+    "go122": ("go122", "go 1.22"),
+    "go123": ("go123", "go 1.23", "Go 1.23"),
+    "java21": ("java21", "java 21"),
+    "ruby33": ("ruby33", "ruby 3.3"),
+    "php83": ("php83", "php 8.3"),
+    "dotnet8": ("dotnet8", ".NET 8"),
+}
+HANDLERS = (
+    "app.handler",
+    "index.handler",
+    "main.lambda_handler",
+    "handler.main",
+    "src/index.handler",
+    "bootstrap",
+    "com.acme.Handler::handleRequest",
+)
+HANDLER_MODULES = ("app", "index", "main", "handler", "lambda_function", "src/app", "dist/index")
+HANDLER_FUNCTIONS = ("handler", "lambda_handler", "main", "handle", "run")
+ENTRY_POINTS = ("main", "handle_request", "hello_http", "process_event", "on_upload")
+ENTRY_VERBS = ("handle", "process", "on", "run", "sync", "export")
+ROLES = ("lambda-exec", "lambda-basic-execution", "resize-images-role", "svc-lambda-prod")
+ALIASES = ("live", "prod", "stable", "current", "blue", "green", "canary", "beta", "staging")
+NOTES = (
+    "release 1.4",
+    "hotfix for timeouts",
+    "2026-11 rollout",
+    "canary build",
+    "before the schema change",
+    "nightly build 512",
+)
+AWS_ACCOUNTS = {
+    "prod-aws": ("prod-aws", "prod aws", "the prod AWS account", "our production AWS account"),
+    "dev-aws": ("dev-aws", "dev aws", "the dev AWS account", "the AWS dev account"),
+}
+GCP_PROJECTS = {
+    "prod-gcp": ("prod-gcp", "prod gcp", "the prod GCP project", "our production gcp project"),
+    "dev-gcp": ("dev-gcp", "dev gcp", "the dev GCP project"),
+}
+# Lambda memory in MB; "2 GB" is 2048 MB (the team's memory convention).
+MEMORY_MB = {
+    128: ("128 MB", "128MB", "128 megs"),
+    256: ("256 MB", "256MB", "256 megs"),
+    512: ("512 MB", "512MB", "half a gig", "512 megs"),
+    768: ("768 MB", "768MB"),
+    1024: ("1 GB", "1GB", "1 gig", "1024 MB", "one gig"),
+    1536: ("1.5 GB", "1536 MB", "1.5 gigs"),
+    2048: ("2 GB", "2GB", "2 gigs", "2048 MB", "two gigs"),
+    3008: ("3008 MB", "3008MB"),
+    4096: ("4 GB", "4 gigs", "4096 MB", "4GB"),
+    8192: ("8 GB", "8192 MB", "8 gigs"),
+    10240: ("10 GB", "10240 MB", "the maximum 10 GB"),
+}
+LAMBDA_TIMEOUTS_COMMON = (3, 10, 15, 30, 60, 90, 120, 300, 600, 900)
+GCF_TIMEOUTS_COMMON = (30, 60, 120, 300, 540, 900, 1800, 3600)
+
+
+def _function_name(rng: random.Random) -> Filler:
+    """A function name valid for Lambda and Cloud Functions alike (a lowercase DNS label)."""
+    return _identity(rng.choice(FUNCTION_NAMES) if rng.random() < 0.4 else made_up_name(rng))
+
+
+def _function_prefix(rng: random.Random) -> Filler:
+    if rng.random() < 0.5:
+        return _identity(rng.choice(FUNCTION_PREFIXES))
+    return _identity(rng.choice(NAME_WORDS) + rng.choice(("-", "")))
+
+
+def _bundle(scheme: str, buckets: tuple[str, ...]):
+    """`s3://` or `gs://` zip URIs: bucket, then a key named after some build."""
+
+    def draw(rng: random.Random) -> Filler:
+        name, tag = made_up_name(rng), made_up_tag(rng)
+        key = rng.choice(
+            (
+                f"{name}/{tag}.zip",
+                f"{name}.zip",
+                f"functions/{name}-{tag}.zip",
+                f"builds/{rng.randint(1, 999)}/{name}.zip",
+            )
+        )
+        uri = f"{scheme}://{rng.choice(buckets)}/{key}"
+        return Filler(uri, uri)
+
+    return draw
+
+
+def _handler(rng: random.Random) -> Filler:
+    if rng.random() < 0.4:
+        return _identity(rng.choice(HANDLERS))
+    return _identity(f"{rng.choice(HANDLER_MODULES)}.{rng.choice(HANDLER_FUNCTIONS)}")
+
+
+def _entry_point(rng: random.Random) -> Filler:
+    if rng.random() < 0.4:
+        return _identity(rng.choice(ENTRY_POINTS))
+    return _identity(f"{rng.choice(ENTRY_VERBS)}_{rng.choice(NAME_WORDS)}")
+
+
+def _role(rng: random.Random) -> Filler:
+    if rng.random() < 0.4:
+        return _identity(rng.choice(ROLES))
+    return _identity(rng.choice((f"{made_up_name(rng)}-role", f"lambda-{made_up_name(rng)}")))
+
+
+def _seconds(high: int, common: tuple[int, ...], *, bare: bool = False):
+    """A timeout in seconds, typed as "90 seconds", "90s", "5 minutes", "an hour"...
+
+    `bare`: only the number, as a CLI flag takes it (`--timeout 300`).
+    """
+
+    def draw(rng: random.Random) -> Filler:
+        # people round timeouts: 45s, 120 seconds, 20 minutes
+        value = rng.choice(common) if rng.random() < 0.6 else 5 * rng.randint(1, high // 5)
+        if bare:
+            return Filler(str(value), value)
+        surfaces = [f"{value} seconds", f"{value}s", f"{value} sec"]
+        if value % 60 == 0:
+            minutes = value // 60
+            count = number_surface(rng, minutes, words=0.2)
+            surfaces += [f"{count} minutes", f"{minutes} min"] if minutes > 1 else ["a minute"]
+            if value == 3600:
+                surfaces.append("an hour")
+        if value == 30:
+            surfaces.append("half a minute")
+        return Filler(rng.choice(surfaces), value)
+
+    return draw
+
+
+def _memory_mb(*, bare: bool = False):
+    def draw(rng: random.Random) -> Filler:
+        value = rng.choice(sorted(MEMORY_MB))
+        return Filler(str(value) if bare else rng.choice(MEMORY_MB[value]), value)
+
+    return draw
+
+
+def _gcf_memory(*, flag: bool = False):
+    """The `{memory}` table within Cloud Functions' 128Mi..32Gi (flag: "512MB"-like only)."""
+
+    def draw(rng: random.Random) -> Filler:
+        from tools.gcp.gcf_fields import MEMORY_MAX, MEMORY_MIN
+        from tools.validation import parse_quantity
+
+        table = {v: s for v, s in MEMORY.items() if MEMORY_MIN <= parse_quantity(v) <= MEMORY_MAX}
+        value = rng.choice(sorted(table))
+        surfaces = [s for s in table[value] if re.fullmatch(r"[0-9.]+[A-Za-z]+", s)] if flag else []
+        return Filler(rng.choice(surfaces or table[value]), value)
+
+    return draw
+
+
+def _cloud_env(kind: str):
+    """An `{env}`-like slot without names Lambda or Cloud Functions reserve (PORT, AWS_*...)."""
+
+    def draw(rng: random.Random) -> Filler:
+        from tools.aws.lambda_fields import RESERVED_ENV as LAMBDA_RESERVED
+        from tools.gcp.gcf_fields import RESERVED_ENV as GCF_RESERVED
+
+        for _ in range(100):
+            filler = SAMPLERS[kind](rng)
+            name = filler.value[0] if isinstance(filler.value, tuple) else filler.value
+            reserved = name in LAMBDA_RESERVED or name in GCF_RESERVED
+            if not reserved and len(name) >= 2 and not name.startswith(("X_GOOGLE_", "AWS_")):
+                return filler
+        raise RuntimeError(f"{{{kind}}} drew only names the clouds reserve")
+
+    return draw
+
+
+# `*_flag` slots: the bare form a CLI flag takes (`--memory-size 1024`, `--runtime nodejs22`).
+# `{fnenv}`...: like `{env}`..., minus the names the clouds reserve. GCF instance counts use
+# `{min}`/`{max}` above (drawn in order).
+CLOUD_SAMPLERS: dict[str, Callable[[random.Random], Filler]] = {
+    "fn": _function_name,
+    "fnprefix": _function_prefix,
+    "s3zip": _bundle("s3", CODE_BUCKETS),
+    "gszip": _bundle("gs", SOURCE_BUCKETS),
+    "lambda_runtime": _mapping(LAMBDA_RUNTIMES),
+    "lambda_runtime_flag": _pick(sorted(LAMBDA_RUNTIMES)),
+    "gcf_runtime": _mapping(GCF_RUNTIMES),
+    "gcf_runtime_flag": _pick(sorted(GCF_RUNTIMES)),
+    "handler": _handler,
+    "entry": _entry_point,
+    "role": _role,
+    "alias": _pick(ALIASES),
+    "fnversion": _number(1, 60, words=0.0, common=(1, 2, 3, 5, 7, 12)),
+    "note": _pick(NOTES),
+    "aws_account": _mapping(AWS_ACCOUNTS),
+    "gcp_project": _mapping(GCP_PROJECTS),
+    "memory_mb": _memory_mb(),
+    "memory_mb_flag": _memory_mb(bare=True),
+    "lambda_timeout": _seconds(900, LAMBDA_TIMEOUTS_COMMON),
+    "lambda_timeout_flag": _seconds(900, LAMBDA_TIMEOUTS_COMMON, bare=True),
+    "gcf_timeout": _seconds(3600, GCF_TIMEOUTS_COMMON),
+    "gcf_timeout_flag": _seconds(3600, GCF_TIMEOUTS_COMMON, bare=True),
+    "instances_flag": _number(1, 100, words=0.0, common=(2, 5, 10, 20, 50, 100)),
+    "gcf_memory": _gcf_memory(),
+    "gcf_memory_flag": _gcf_memory(flag=True),
+    "fnenv": _cloud_env("env"),
+    "fnenv2": _cloud_env("env2"),
+    "fnenvto": _cloud_env("envto"),
+    "fnenvname": _cloud_env("envname"),
+}
+_CLASHES = sorted(set(CLOUD_SAMPLERS) & set(SAMPLERS))
+if _CLASHES:  # a Kubernetes slot of the same name would be silently replaced
+    raise RuntimeError(f"cloud slots {_CLASHES} already exist in SAMPLERS")
+SAMPLERS.update(CLOUD_SAMPLERS)

@@ -1,5 +1,7 @@
-"""Load the hand-written templates (`datasets/templates/*.yaml`) and split them by family.
+"""Load the hand-written templates and split them by family.
 
+Templates are every `*.yaml` under `datasets/templates/`, subfolders included: the
+Kubernetes tools and clarify/no_action at the top, the cloud tools in `cloud/`.
 A file holds one tool's families:
 
     tool: scale_deployment
@@ -24,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from training.catalogue import CATALOGUE
+from training.catalogue import TEMPLATE_TOOLS
 from training.slots import SAMPLERS, SLOT_RE, slot_kind
 
 SPLITS = ("train", "valid", "test")
@@ -70,7 +72,7 @@ def load_file(path: Path) -> list[Family]:
     if not isinstance(data, dict) or set(data) != {"tool", "families"}:
         raise TemplateError(f"{path}: expected keys 'tool' and 'families'")
     tool = data["tool"]
-    if tool not in CATALOGUE:
+    if tool not in TEMPLATE_TOOLS:
         raise TemplateError(f"{path}: unknown tool {tool!r}")
     families = []
     for entry in data["families"]:
@@ -119,10 +121,15 @@ def load_file(path: Path) -> list[Family]:
     return families
 
 
+def template_files(folder: Path) -> list[Path]:
+    """Every template file under `folder`, subfolders included, in a fixed order."""
+    return sorted(folder.rglob("*.yaml"), key=lambda path: path.relative_to(folder).as_posix())
+
+
 def load_templates(folder: Path) -> list[Family]:
-    """Every family in `folder/*.yaml` (sorted by file); family ids must be unique."""
+    """Every family in `template_files(folder)`; family ids must be unique."""
     families: list[Family] = []
-    for path in sorted(folder.glob("*.yaml")):
+    for path in template_files(folder):
         families.extend(load_file(path))
     seen: dict[str, str] = {}
     for family in families:

@@ -1,90 +1,89 @@
-"""The cloud tools' data templates follow the training format and always make valid calls.
+"""The cloud tools' data templates are part of the data set and always make valid calls.
 
-The files are read with the real template loader (`training.templates.load_file`), told
-about the cloud tools and the proposed slots of `slots.json`, and every family is filled
-with every proposed slot value through the generator's own `_fill_args`.
+The files are read with the real template loader, as the generator reads them, and every
+text of every family is filled many times with the real slot samplers and the generator's
+own `_fill_args`; each call must parse with the registry of the cloud tools.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
+from collections import Counter
 
 import pytest
 
-from training.slots import SAMPLERS, Filler, slot_kind
+from training.catalogue import REGISTRY_ONLY_TOOLS
+from training.data_gen import TEMPLATES_DIR, _fill_args, templates_hash
+from training.slots import CLOUD_SAMPLERS, GCF_RUNTIMES, LAMBDA_RUNTIMES, SLOT_RE, draw_slots
+from training.templates import load_templates, split_families
 
-ROOT = Path(__file__).resolve().parents[2]
-CLOUD = ROOT / "datasets" / "templates" / "cloud"
-SLOTS = json.loads((CLOUD / "slots.json").read_text(encoding="utf-8"))
-GCF_RESERVED_ENV = {"PORT"}
+CLOUD = TEMPLATES_DIR / "cloud"
+DRAWS_PER_TEXT = 25
 
 
-@pytest.fixture()
-def families(monkeypatch, cloud_registry):
-    import training.templates as templates
-
-    cloud_tools = {name: {} for name in cloud_registry.names(include_non_actions=False)}
-    monkeypatch.setattr(templates, "CATALOGUE", {**templates.CATALOGUE, **cloud_tools})
-    monkeypatch.setattr(templates, "SAMPLERS", {**SAMPLERS, **{s: None for s in SLOTS}})
-    return [f for path in sorted(CLOUD.glob("*.yaml")) for f in templates.load_file(path)]
+@pytest.fixture(scope="module")
+def families():
+    return [f for f in load_templates(TEMPLATES_DIR) if f.tool in REGISTRY_ONLY_TOOLS]
 
 
 def test_one_file_per_cloud_tool(cloud_registry):
     files = {path.stem for path in CLOUD.glob("*.yaml")}
     assert files == set(cloud_registry.names(include_non_actions=False))
+    assert set(REGISTRY_ONLY_TOOLS) == files
     for path in CLOUD.glob("*.yaml"):
         assert path.read_text(encoding="utf-8").startswith(f"tool: {path.stem}\n")
 
 
-def test_family_ids_are_unique_across_all_templates(families):
-    from training.templates import load_templates
-
-    ids = [f.family for f in families] + [f.family for f in load_templates(CLOUD.parent)]
-    assert len(ids) == len(set(ids))
-    assert {f.style for f in families} >= {"imperative", "question", "cli", "slack"}
-
-
-def test_proposed_slot_values_are_new_and_valid_shapes():
-    for name, values in SLOTS.items():
-        assert name not in SAMPLERS, f"{name} would shadow an existing slot"
-        assert values and all(v["surfaces"] and "value" in v for v in values)
+def test_every_cloud_tool_has_families_to_hold_out(families):
+    per_tool = Counter(f.tool for f in families)
+    assert set(per_tool) == set(REGISTRY_ONLY_TOOLS)
+    assert min(per_tool.values()) >= 5, per_tool
+    assert {f.style for f in families} >= {"imperative", "question", "cli", "slack", "terse"}
+    splits = split_families(families, seed=1234, test_fraction=0.2, valid_fraction=0.1)
+    for tool in REGISTRY_ONLY_TOOLS:
+        held = {splits[f.family] for f in families if f.tool == tool}
+        assert held == {"train", "valid", "test"}, tool
 
 
-def env_name(filler: Filler) -> str:
-    """The variable name an env slot draws ("PORT" for ("PORT", "8080") or "PORT")."""
-    return str(filler.value[0] if isinstance(filler.value, tuple) else filler.value)
+def test_templates_hash_covers_the_cloud_folder(tmp_path):
+    (tmp_path / "cloud").mkdir()
+    (tmp_path / "top.yaml").write_text("a")
+    (tmp_path / "cloud" / "fn.yaml").write_text("b")
+    before = templates_hash(tmp_path)
+    (tmp_path / "cloud" / "fn.yaml").write_text("c")
+    assert templates_hash(tmp_path) != before
 
 
-def fill(family, args, index: int, rng: random.Random) -> dict:
-    """The family's target with the index-th value of each proposed slot (others drawn)."""
-    from training.data_gen import _fill_args
-    from training.slots import SLOT_RE
-
-    slots = {}
-    for slot in set(SLOT_RE.findall(json.dumps(args))):
-        kind = slot_kind(slot)
-        if kind in SLOTS:
-            entry = SLOTS[kind][index % len(SLOTS[kind])]
-            slots[slot] = Filler(entry["surfaces"][0], entry["value"])
-        else:
-            filler = SAMPLERS[kind](rng)
-            while family.tool.startswith("gcf_") and env_name(filler) in GCF_RESERVED_ENV:
-                filler = SAMPLERS[kind](rng)
-            slots[slot] = filler
-    return _fill_args(args, slots)
-
-
-def test_every_family_makes_valid_calls_with_every_slot_value(families, cloud_registry):
+def test_every_family_makes_valid_calls(families, cloud_registry):
     rng = random.Random(7)
-    rounds = max(len(values) for values in SLOTS.values())
     checked = 0
     for family in families:
-        for own_args in {json.dumps(a or family.args, sort_keys=True) for a in family.text_args}:
-            for index in range(rounds):
-                args = fill(family, json.loads(own_args), index, rng)
+        for text, own_args in zip(family.texts, family.text_args, strict=True):
+            for _ in range(DRAWS_PER_TEXT):
+                slots = draw_slots(rng, sorted(set(SLOT_RE.findall(text))))
+                args = _fill_args(own_args if own_args is not None else family.args, slots)
                 call = cloud_registry.parse_call({"tool": family.tool, "args": args})
                 assert call.tool == family.tool
+                # the target is written as the tool will hold it (canonical memory, no
+                # reserved env var silently dropped)
+                assert call.args.model_dump(exclude_unset=True, mode="json") == args
                 checked += 1
-    assert checked > 500
+    assert checked > 5000
+
+
+def test_cloud_slot_values_fit_the_tools(cloud_registry):
+    from tools.aws.lambda_fields import LambdaRuntime
+    from tools.gcp.gcf_fields import GcfRuntime
+
+    assert set(LAMBDA_RUNTIMES) <= {r.value for r in LambdaRuntime}
+    assert set(GCF_RUNTIMES) <= {r.value for r in GcfRuntime}
+    rng = random.Random(11)
+    for kind in ("fnenv", "fnenvto", "fnenvname"):
+        names = set()
+        for _ in range(400):
+            value = CLOUD_SAMPLERS[kind](rng).value
+            names.add(value[0] if isinstance(value, tuple) else value)
+        assert "PORT" not in names and not any(n.startswith("AWS_") for n in names)
+    words = json.dumps([CLOUD_SAMPLERS["lambda_timeout_flag"](rng).surface for _ in range(50)])
+    assert "second" not in words and "minute" not in words

@@ -99,6 +99,20 @@ def test_the_check_holds_without_a_grammar(registry):
     registry.check_mentioned(call, mentioned_values("cordon node-4"))
 
 
+def test_defaults_the_model_left_out_are_not_checked(registry):
+    call = registry.parse_call({"tool": "get_events", "args": {"name": "cart"}})
+    assert call.args.limit == 20  # the default, never typed
+    registry.check_mentioned(call, mentioned_values("why did `cart` go down?"))
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [("scale it to nothing", {"0"}), ("hpa web one..five", {"1", "5"}), ("x3 pls", {"3"})],
+)
+def test_more_ways_to_type_a_number(text, numbers):
+    assert numbers <= set(mentioned_values(text))
+
+
 def test_grounded_schemas_compile_for_the_grammar_backend(registry):
     llguidance = pytest.importorskip("llguidance")
     for text in ("", "cordon node-2", "deploy ghcr.io/acme/web:1.2 as web on port 80 pls"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from training.catalogue import CatalogueError, check_call
+from training.catalogue import REGISTRY_ONLY_TOOLS, CatalogueError, check_call
 from training.data_card import read_card
 from training.data_gen import (
     TEMPLATES_DIR,
@@ -34,10 +34,59 @@ def test_every_target_passes_catalogue_and_registry(small_data, registry_check):
     assert all(records.values())
     for rows in records.values():
         for record in rows:
-            check_call(record["target"])
+            if record["tool"] not in REGISTRY_ONLY_TOOLS:  # cloud tools: the registry only
+                check_call(record["target"])
             assert json.loads(record["messages"][2]["content"]) == record["target"]
             if record["tool"] in known or record["tool"] in ("clarify", "no_action"):
                 registry.parse_call(record["target"])  # raises on any invalid target
+
+
+def test_every_cloud_tool_is_generated_and_parses(small_data, registry_check):
+    registry, known = registry_check
+    assert set(REGISTRY_ONLY_TOOLS) <= set(known)
+    records = _all(small_data / "v1")
+    for split in SPLITS:
+        cloud = [r for r in records[split] if r["tool"] in REGISTRY_ONLY_TOOLS]
+        assert {r["tool"] for r in cloud} == set(REGISTRY_ONLY_TOOLS), split
+        for record in cloud:
+            call = registry.parse_call(record["target"])
+            assert call.args.model_dump(exclude_unset=True, mode="json") == record["target"]["args"]
+            _assert_grounded(registry, record)
+            assert set(record["live"]["aws_account"]) >= {"dev-aws", "prod-aws"}
+            assert set(record["live"]["gcp_project"]) >= {"dev-gcp", "prod-gcp"}
+    committed = read_card(COMMITTED)
+    for tool in REGISTRY_ONLY_TOOLS:
+        assert all(committed["counts"][tool][split] > 0 for split in SPLITS), tool
+    assert set(REGISTRY_ONLY_TOOLS) <= set(committed["registry_checked_tools"])
+
+
+def _assert_grounded(registry, record: dict) -> None:
+    """Values the decoding grammar only takes from the request's words are among them."""
+    from llm.grounding import mentioned_values
+
+    typed = set(mentioned_values(record["messages"][1]["content"]))
+    properties = registry.args_model(record["tool"]).model_json_schema()["properties"]
+    for name, spec in properties.items():
+        branches = [spec, *spec.get("anyOf", [])]
+        value = record["target"]["args"].get(name)
+        if value is not None and any(b.get("x-live") == "mentioned" for b in branches):
+            for item in value if isinstance(value, list) else [value]:
+                assert str(item) in typed, (name, item, record["messages"][1]["content"])
+
+
+def test_cloud_target_without_a_registry_stops_generation(tmp_path):
+    _write(
+        tmp_path / "t",
+        "lambda_list_functions.yaml",
+        "tool: lambda_list_functions\nfamilies:\n"
+        "  - family: ll.plain\n    args: {}\n    texts: ['list lambdas']\n",
+    )
+    with pytest.raises(GenerationError, match="registry only"):
+        generate_dataset(
+            GenerationSettings(per_family={"train": 2, "valid": 1, "test": 1}),
+            templates_dir=tmp_path / "t",
+            out_root=tmp_path / "out",
+        )
 
 
 def test_committed_test_split_is_registry_valid(registry_check):
@@ -65,6 +114,7 @@ def test_splits_are_disjoint_by_family(small_data):
 
 def test_held_out_families_only_use_trained_arguments():
     families = load_templates(TEMPLATES_DIR)
+    assert {f.tool for f in families} >= set(REGISTRY_ONLY_TOOLS)  # cloud/ is read too
     splits = split_families(families, seed=1234, test_fraction=0.2, valid_fraction=0.1)
     trained = {(f.tool, key) for f in families if splits[f.family] == "train" for key in f.args}
     for family in families:
