@@ -11,11 +11,16 @@ brackets, trailing punctuation, a possessive 's), plus its pieces around `=` and
 first `/` (`deploy/web`, `app=nginx:1.27`), each also lower-cased (DNS names are).
 Numbers count as typed in digits anywhere in a word ("3-10", "--replicas=4", "85%") or as
 words ("ten"): integer arguments such as replicas take their value from these.
+Sizes and durations count as typed in their canonical form: "2 gigs" offers "2Gi" (and
+2048 for arguments in MB), "half a core" offers "500m", "5 minutes" offers 300.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
+
+from tools.validation import format_cpu, format_memory
 
 NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -41,12 +46,62 @@ def _clean(piece: str) -> str:
     return piece
 
 
+_NUMBER = r"(\d+(?:\.\d+)?|" + "|".join([*NUMBER_WORDS, "a quarter", "a half", "half a", "a"]) + ")"
+_MEBI = r"mi|mib|mb|m|megs?|megabytes?"
+_GIBI = r"gi|gib|gb|g|gigs?|gigabytes?"
+_MEMORY_RE = re.compile(rf"\b{_NUMBER}\s*({_MEBI}|{_GIBI})\b(?!\s*cpu)")
+_CPU_RE = re.compile(rf"\b{_NUMBER}\s*(m\b|millicores?|(?:of a )?(?:v?cpus?|cores?))")
+_MINUTES_RE = re.compile(rf"\b{_NUMBER}\s*(minutes?|mins?)\b")
+_HOURS_RE = re.compile(rf"\b({_NUMBER[1:-1]}|an)\s*(hours?|hrs?|h)\b")
+_FRACTIONS = {"a quarter": Decimal("0.25"), "a half": Decimal("0.5"), "half a": Decimal("0.5")}
+_TENTH = re.compile(r"\ba tenth of a (?:v?cpus?|cores?)\b")
+
+
+def _number(word: str) -> Decimal | None:
+    if word in _FRACTIONS:
+        return _FRACTIONS[word]
+    if word in ("a", "an"):
+        return Decimal(1)
+    if word in NUMBER_WORDS:
+        return Decimal(NUMBER_WORDS.index(word))
+    try:
+        return Decimal(word)
+    except InvalidOperation:
+        return None
+
+
+def mentioned_quantities(text: str) -> set[str]:
+    """Canonical sizes and durations typed in `text` (see the module docstring)."""
+    lower, found = text.lower(), set()
+    for number, unit in _MEMORY_RE.findall(lower):
+        amount = _number(number)
+        if amount is None or amount <= 0:
+            continue
+        mebibytes = amount * (1024 if re.fullmatch(_GIBI, unit) else 1)
+        if mebibytes == mebibytes.to_integral_value():
+            found |= {format_memory(mebibytes * 2**20), str(int(mebibytes))}
+    for number, _unit in _CPU_RE.findall(lower):
+        amount = _number(number)
+        if amount is not None and amount > 0:
+            millis = amount if _unit == "m" or _unit.startswith("milli") else amount * 1000
+            if millis == millis.to_integral_value():
+                found.add(format_cpu(millis / 1000))
+    if _TENTH.search(lower):
+        found.add("100m")
+    for pattern, seconds in ((_MINUTES_RE, 60), (_HOURS_RE, 3600)):
+        for number, _unit in pattern.findall(lower):
+            amount = _number(number)
+            if amount is not None and (amount * seconds) == (amount * seconds).to_integral_value():
+                found.add(str(int(amount * seconds)))
+    return found
+
+
 def mentioned_values(text: str) -> list[str]:
     """Candidate values typed in `text`, sorted and unique (see the module docstring)."""
     found: set[str] = set()
     for raw in text.split():
         word = _clean(raw)
-        pieces = {word, *word.split("=")}
+        pieces = {word, *word.split("="), *word.split(":")}  # app=img, redis:7.2
         pieces |= {p.split("/", 1)[1] for p in pieces if "/" in p}
         for piece in map(_clean, pieces):
             if piece:
@@ -59,4 +114,4 @@ def mentioned_values(text: str) -> list[str]:
                 found.add(str(TENS_WORDS[letters]))
             elif letters in ZERO_WORDS:
                 found.add("0")
-    return sorted(found)
+    return sorted(found | mentioned_quantities(text))

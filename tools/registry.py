@@ -7,6 +7,7 @@ expose the tools to LangChain, so there is exactly one schema builder.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import importlib
 import inspect
@@ -163,6 +164,21 @@ def _prune(branch: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def _marked(node: Any) -> bool:
+    if isinstance(node, dict):
+        if node.get("x-live") == MENTIONED_KIND:
+            return True
+        return any(_marked(b) for b in node.get("anyOf", [])) or _marked(node.get("items"))
+    return False
+
+
+@functools.cache
+def _mentioned_fields(model: type[StrictArgs]) -> tuple[str, ...]:
+    """Arguments marked `x-live: mentioned`, also inside Optional[...] and list items."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    return tuple(name for name, schema in properties.items() if _marked(schema))
+
+
 class ToolRegistry:
     """All tools by name, their call schema and call parsing."""
 
@@ -207,15 +223,12 @@ class ToolRegistry:
         is not among the request's `words`: the decoding grammar already enforces this on
         our server; this check holds for any model behind the client."""
         allowed = set(words)
-        for field_name, field in self.args_model(call.tool).model_fields.items():
+        for field_name in _mentioned_fields(self.args_model(call.tool)):
             if field_name not in call.args.model_fields_set:
                 continue  # a default the model left out, not a value it chose
             value = getattr(call.args, field_name)
-            extra = field.json_schema_extra
-            marked = isinstance(extra, dict) and extra.get("x-live") == MENTIONED_KIND
             typed = value if isinstance(value, list) else [value]
-            missing = [v for v in typed if v is not None and str(v) not in allowed]
-            if marked and missing:
+            if any(v is not None and str(v) not in allowed for v in typed):
                 raise InvalidCall(
                     f"{call.tool}.{field_name} = {value!r} is not in the request: "
                     "use a value the user typed, or ask with clarify."

@@ -170,10 +170,16 @@ def check_cpu(text: str) -> str:
 
 
 MemoryQuantity = Annotated[
-    str, Field(pattern=MEMORY_PATTERN, max_length=24), AfterValidator(check_memory)
+    str,
+    Field(pattern=MEMORY_PATTERN, max_length=24, json_schema_extra=MENTIONED),
+    AfterValidator(check_memory),
 ]
 """Memory request/limit, 16Mi..64Gi, canonicalized ("2048Mi" -> "2Gi")."""
-CpuQuantity = Annotated[str, Field(pattern=CPU_PATTERN, max_length=12), AfterValidator(check_cpu)]
+CpuQuantity = Annotated[
+    str,
+    Field(pattern=CPU_PATTERN, max_length=12, json_schema_extra=MENTIONED),
+    AfterValidator(check_cpu),
+]
 """CPU request/limit, 10m..32, canonicalized ("0.5" -> "500m")."""
 
 

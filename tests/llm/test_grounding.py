@@ -113,6 +113,41 @@ def test_more_ways_to_type_a_number(text, numbers):
     assert numbers <= set(mentioned_values(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("give checkout 2 gigs", {"2Gi", "2048"}),  # 2048: for arguments in MB (Lambda)
+        ("128MB of ram", {"128Mi"}),
+        ("half a gig of memory", {"512Mi"}),
+        ("1.5GB limit", {"1536Mi"}),
+        ("cpu: a quarter core", {"250m"}),
+        ("250 millicores", {"250m"}),
+        ("2 vCPU", {"2"}),
+        ("timeout 5 minutes", {"300"}),
+        ("allow an hour", {"3600"}),
+    ],
+)
+def test_sizes_and_durations_are_offered_in_canonical_form(text, values):
+    assert values <= set(mentioned_values(text))
+
+
+def test_a_size_must_have_been_typed(registry):
+    words = mentioned_values("set memory limit of web to 2 gigs")
+    schema = registry.call_schema({MENTIONED_KIND: words})
+    args = branch(schema, "set_resources")["properties"]["args"]["properties"]
+    memory = next(b for b in args["memory_limit"]["anyOf"] if b.get("type") == "string")
+    assert memory["enum"] == [
+        "2",
+        "2048",
+        "2Gi",
+    ]  # "2" (bytes) fits the pattern; parse_call refuses it
+    call = registry.parse_call(
+        {"tool": "set_resources", "args": {"name": "web", "memory_limit": "4Gi"}}
+    )
+    with pytest.raises(InvalidCall, match="memory_limit = '4Gi' is not in the request"):
+        registry.check_mentioned(call, words)
+
+
 def test_grounded_schemas_compile_for_the_grammar_backend(registry):
     llguidance = pytest.importorskip("llguidance")
     for text in ("", "cordon node-2", "deploy ghcr.io/acme/web:1.2 as web on port 80 pls"):

@@ -125,8 +125,8 @@ LambdaEnv = Annotated[
 LambdaEnvNames = Annotated[
     list[LambdaEnvName], Field(max_length=MAX_ENV_VARS), AfterValidator(check_env_names)
 ]
-MemoryMb = Annotated[int, Field(ge=128, le=10240)]
-TimeoutS = Annotated[int, Field(ge=1, le=900)]
+MemoryMb = Annotated[int, Field(ge=128, le=10240, json_schema_extra=MENTIONED)]
+TimeoutS = Annotated[int, Field(ge=1, le=900, json_schema_extra=MENTIONED)]
 VersionNumber = Annotated[int, Field(ge=1, le=1_000_000, json_schema_extra=MENTIONED)]
 
 

@@ -96,9 +96,13 @@ EntryPoint = Annotated[
 GsZipUri = Annotated[
     str, Field(pattern=GS_ZIP_URI, min_length=10, max_length=1090, json_schema_extra=MENTIONED)
 ]
-GcfMemory = Annotated[str, Field(pattern=MEMORY, max_length=12), AfterValidator(check_memory)]
+GcfMemory = Annotated[
+    str,
+    Field(pattern=MEMORY, max_length=12, json_schema_extra=MENTIONED),
+    AfterValidator(check_memory),
+]
 """Memory 128Mi..32Gi, canonicalized."""
-TimeoutS = Annotated[int, Field(ge=1, le=3600)]
+TimeoutS = Annotated[int, Field(ge=1, le=3600, json_schema_extra=MENTIONED)]
 GcfEnv = Annotated[
     dict[EnvName, EnvValue],
     Field(max_length=MAX_ENV_VARS),
