@@ -15,9 +15,9 @@ import json
 import pkgutil
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from tools.base import Risk, StrictArgs, Tool, ToolCall, ToolError
 from tools.validation import MENTIONED
@@ -90,25 +90,13 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return walk(schema)
 
 
-def _fits(value: str, schema: dict[str, Any]) -> bool:
-    """Whether a typed word is a possible value of a string schema (pattern and length)."""
-    pattern = schema.get("pattern")
-    return (
-        len(value) >= schema.get("minLength", 0)
-        and len(value) <= schema.get("maxLength", len(value))
-        and (pattern is None or re.search(pattern, value) is not None)
-    )
-
-
 def _enum_branch(branch: dict[str, Any], kind: str, values: list[str]) -> dict[str, Any]:
-    """A string or integer schema narrowed to `values`: known values replace the pattern,
-    while the words of a request count only where they fit (an empty enum: impossible)."""
+    """A string or integer schema narrowed to `values` (known values, or the request's words
+    already checked against the argument's type); an empty enum: impossible."""
     if branch.get("type") == "integer":
         low, high = branch.get("minimum", float("-inf")), branch.get("maximum", float("inf"))
         numbers = sorted({int(v) for v in values if v.isdigit() and low <= int(v) <= high})
         return {"type": "integer", "enum": numbers}
-    if kind == MENTIONED_KIND:
-        values = [v for v in values if _fits(v, branch)]
     return {"type": "string", "enum": values}
 
 
@@ -179,6 +167,33 @@ def _mentioned_fields(model: type[StrictArgs]) -> tuple[str, ...]:
     return tuple(name for name, schema in properties.items() if _marked(schema))
 
 
+@functools.cache
+def _field_adapter(model: type[StrictArgs], field: str) -> TypeAdapter:
+    info = model.model_fields[field]
+    if not info.metadata:
+        return TypeAdapter(info.annotation)
+    return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[valid-type]
+
+
+@functools.cache
+def _valid_value(model: type[StrictArgs], field: str, word: str) -> bool:
+    """Whether a typed word is a valid value of the argument, by the argument's own type
+    (pattern, bounds, range checks): "9" fits the memory pattern but is 9 bytes."""
+    adapter = _field_adapter(model, field)
+    value: Any = [word] if _is_list(model, field) else word
+    try:
+        adapter.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@functools.cache
+def _is_list(model: type[StrictArgs], field: str) -> bool:
+    schema = _inline_refs(model.model_json_schema())["properties"][field]
+    return schema.get("type") == "array"
+
+
 class ToolRegistry:
     """All tools by name, their call schema and call parsing."""
 
@@ -215,7 +230,18 @@ class ToolRegistry:
                     "additionalProperties": False,
                 }
             )
-        narrowed = [_prune(b) for b in _apply_live_enums(branches, live or {})]
+        live = dict(live or {})
+        words = live.pop(MENTIONED_KIND, None)
+        if words is not None:  # typed arguments: only the words valid for each argument
+            for branch in branches:
+                model = self.args_model(branch["properties"]["tool"]["const"])
+                properties = branch["properties"]["args"].get("properties", {})
+                for field in _mentioned_fields(model):
+                    valid = [w for w in words if _valid_value(model, field, w)]
+                    properties[field] = _apply_live_enums(
+                        properties[field], {MENTIONED_KIND: valid}
+                    )
+        narrowed = [_prune(b) for b in _apply_live_enums(branches, live)]
         return {"anyOf": [b for b in narrowed if b is not None]}
 
     def check_mentioned(self, call: ToolCall, words: Iterable[str]) -> None:
