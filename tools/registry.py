@@ -13,7 +13,6 @@ import importlib
 import inspect
 import json
 import pkgutil
-import re
 from collections.abc import Iterable
 from typing import Annotated, Any
 
