@@ -130,7 +130,9 @@ def _impossible(schema: dict[str, Any]) -> bool:
 def _prune(branch: dict[str, Any]) -> dict[str, Any] | None:
     """A tool branch without choices nobody can make: an optional argument with no possible
     value is dropped (null only); a required one makes the whole tool impossible (None)."""
-    args = branch["properties"]["args"]
+    args = dict(branch["properties"]["args"])
+    # "x-one-of-required" (a cross-field rule of the Args model) is for this check only
+    one_of = args.pop("x-one-of-required", None)
     properties = dict(args.get("properties", {}))
     for name, schema in list(properties.items()):
         if "anyOf" in schema:
@@ -145,10 +147,16 @@ def _prune(branch: dict[str, Any]) -> dict[str, Any] | None:
             if name in args.get("required", []):
                 return None
             del properties[name]
+    if one_of and all(_null_only(properties.get(name)) for name in one_of):
+        return None
     return {
         **branch,
         "properties": {**branch["properties"], "args": {**args, "properties": properties}},
     }
+
+
+def _null_only(schema: dict[str, Any] | None) -> bool:
+    return schema is None or schema.get("anyOf") == [{"type": "null"}]
 
 
 def _marked(node: Any) -> bool:

@@ -174,3 +174,13 @@ def test_grounding_can_be_switched_off_to_measure_it(registry):
         assert client.propose("cordon node-2", context=CONTEXT, live={}).call.args.node == "node-4"
     sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
     assert sent == grammar_schema(registry.call_schema({}))
+
+
+def test_a_tool_whose_rule_needs_one_typed_size_is_impossible_without_one(registry):
+    # set_resources needs at least one of four sizes (a cross-field rule of its Args)
+    none_typed = registry.call_schema({MENTIONED_KIND: mentioned_values("just bounce web")})
+    assert "set_resources" not in tools_in(none_typed)
+    typed = registry.call_schema({MENTIONED_KIND: mentioned_values("give web 2 gigs")})
+    assert "set_resources" in tools_in(typed)
+    assert "x-one-of-required" not in json.dumps(typed)
+    assert "x-one-of-required" not in json.dumps(registry.call_schema())
