@@ -192,8 +192,9 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         progress: bool = typer.Option(True, help="Show a progress bar."),
         grounding: bool = typer.Option(
             True,
-            help="Typed arguments (nodes, images, numbers...) only from the request's words "
-            "(llm/grounding.py); --no-grounding measures the model without it.",
+            help="Typed arguments (nodes, images, numbers...) only from the request's words, "
+            "scopes (cluster, namespace...) only the named ones (llm/grounding.py); "
+            "--no-grounding measures the model without it.",
         ),
     ) -> None:
         """Run SUITE against MODEL; writes a JSON result and an HTML report."""

@@ -24,7 +24,7 @@ from llm.errors import (
     RequestRejected,
     UnusableOutput,
 )
-from llm.grounding import mentioned_values
+from llm.grounding import ScopeGrounding, ground_scopes, mentioned_values
 from llm.prompt import chat_messages
 from tools.base import ToolCall
 from tools.registry import MENTIONED_KIND, InvalidCall, ToolRegistry
@@ -95,8 +95,9 @@ class ToolCallClient:
         ground_mentions: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        # Arguments marked `x-live: mentioned` may only take words of the request
-        # (llm/grounding.py); off only to measure what grounding adds.
+        # Arguments marked `x-live: mentioned` may only take words of the request, and
+        # scopes (cluster, namespace...) only the ones it names (llm/grounding.py); off
+        # only to measure what grounding adds.
         self.ground_mentions = ground_mentions
         self.model = model
         self.registry = registry
@@ -126,15 +127,22 @@ class ToolCallClient:
         """One validated call for `text`; raises a PlannerError subclass otherwise."""
         started = time.perf_counter()
         adapter = self.served_adapter()
-        live = dict(live or {})
+        grounding = ScopeGrounding(live=dict(live or {}))
         if self.ground_mentions:
-            live[MENTIONED_KIND] = mentioned_values(text)
-        schema = grammar_schema(self.registry.call_schema(live))
+            grounding = ground_scopes(text, grounding.live, context)
+            grounding.live[MENTIONED_KIND] = mentioned_values(text)
+        schema = grammar_schema(
+            self.registry.call_schema(
+                grounding.live,
+                required_kinds=grounding.required_kinds,
+                omitted_kinds=grounding.omitted_kinds,
+            )
+        )
         messages = chat_messages(text, context or {})
         raw, tokens, finish = self._complete(messages, schema)
         retried = False
         try:
-            call = self._validated(raw, live)
+            call = self._validated(raw, grounding)
         except InvalidCall as first:
             retried = True
             error = self._explain(first, finish)
@@ -150,7 +158,7 @@ class ToolCallClient:
                 ) from None
             tokens += more
             try:
-                call = self._validated(raw, live)
+                call = self._validated(raw, grounding)
             except InvalidCall as second:
                 error = self._explain(second, finish)
                 raise UnusableOutput(
@@ -168,10 +176,14 @@ class ToolCallClient:
             retried=retried,
         )
 
-    def _validated(self, raw: str, live: dict[str, list[str]]) -> ToolCall:
+    def _validated(self, raw: str, grounding: ScopeGrounding) -> ToolCall:
         call = self.registry.parse_call(raw)
-        if MENTIONED_KIND in live:
-            self.registry.check_mentioned(call, live[MENTIONED_KIND])
+        self.registry.check_grounded(
+            call,
+            grounding.live,
+            required_kinds=grounding.required_kinds,
+            omitted_kinds=grounding.omitted_kinds,
+        )
         return call
 
     def served_adapter(self) -> str | None:

@@ -13,12 +13,23 @@ Numbers count as typed in digits anywhere in a word ("3-10", "--replicas=4", "85
 words ("ten"): integer arguments such as replicas take their value from these.
 Sizes and durations count as typed in their canonical form: "2 gigs" offers "2Gi" (and
 2048 for arguments in MB), "half a core" offers "500m", "5 minutes" offers 300.
+
+Where a call acts (cluster, namespace, AWS account, GCP project) is grounded the same way
+(`ground_scopes`): when the request names known ones ("us central", "in staging", "the
+production AWS account"), the call must say one of them; when it names none, the call
+may not say any, and the channel's default applies. A model cannot move a request to
+another cluster than the one typed, nor invent a namespace nobody mentioned. On our own
+data and the hand-written cases this rule agrees with every expected call but the few
+where a namespace shares its name with the deployment asked about and is the channel's
+default anyway (datasets/, evals/cases/).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from tools.validation import format_cpu, format_memory
 
@@ -115,3 +126,65 @@ def mentioned_values(text: str) -> list[str]:
             elif letters in ZERO_WORDS:
                 found.add("0")
     return sorted(found | mentioned_quantities(text))
+
+
+# Live kinds that say where a call acts; the channel context has a default for the first two.
+SCOPE_KINDS = ("cluster", "namespace", "aws_account", "gcp_project")
+# Parts of an alias people spell out ("prod-aws": "our production AWS account").
+SCOPE_SYNONYMS = {
+    "prod": ("prod", "production", "prd"),
+    "dev": ("dev", "development"),
+    "stg": ("stg", "staging"),
+}
+# Words that contain a scope-like word without naming a scope: URLs, `KEY=value` pairs
+# ("REGION=eu-west-1") and image references ("payments:v2", "ghcr.io/acme/prod:1").
+_NOT_A_SCOPE = re.compile(r"\S*://\S*|\S*=\S*|[\w./-]+:[\w.-]*\w")
+
+
+@dataclass(frozen=True)
+class ScopeGrounding:
+    """Live values narrowed to the scopes a request names, and what the call must do."""
+
+    live: dict[str, list[str]]
+    """The live values, each scope kind narrowed to the named ones when any is named."""
+    required_kinds: frozenset[str] = field(default_factory=frozenset)
+    """Kinds the call must write (named, and not just the channel's default)."""
+    omitted_kinds: frozenset[str] = field(default_factory=frozenset)
+    """Kinds the call may not write (known values exist, none is named)."""
+
+
+def _alias_pattern(value: str) -> re.Pattern[str]:
+    parts = [p for p in re.split(r"[-_.]", value.lower()) if p]
+    alternatives = [
+        "(?:" + "|".join(map(re.escape, SCOPE_SYNONYMS.get(p, (p,)))) + ")" for p in parts
+    ]
+    orders = [alternatives] + ([alternatives[::-1]] if len(parts) == 2 else [])  # "aws dev"
+    body = "|".join(r"[\s_-]*".join(order) for order in orders)
+    return re.compile(rf"(?<![\w.-])(?:{body})(?![\w-]|\.\w)")
+
+
+def named_scopes(text: str, values: list[str]) -> list[str]:
+    """The `values` (aliases such as "us-central", "prod-aws") that `text` names."""
+    plain = _NOT_A_SCOPE.sub(" ", text.lower())
+    return [v for v in values if _alias_pattern(v).search(plain)]
+
+
+def ground_scopes(
+    text: str, live: dict[str, list[str]], context: dict[str, Any] | None = None
+) -> ScopeGrounding:
+    """Narrow the scope kinds of `live` to what `text` names (see the module docstring)."""
+    context = context or {}
+    narrowed = dict(live)
+    required: set[str] = set()
+    omitted: set[str] = set()
+    for kind in SCOPE_KINDS:
+        if not live.get(kind):
+            continue  # nothing known: nothing to judge by
+        named = named_scopes(text, live[kind])
+        if not named:
+            omitted.add(kind)
+            continue
+        narrowed[kind] = named
+        if set(named) != {context.get(kind)}:  # naming the default changes nothing
+            required.add(kind)
+    return ScopeGrounding(narrowed, frozenset(required), frozenset(omitted))

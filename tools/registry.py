@@ -13,7 +13,7 @@ import importlib
 import inspect
 import json
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
@@ -99,13 +99,14 @@ def _enum_branch(branch: dict[str, Any], kind: str, values: list[str]) -> dict[s
     return {"type": "string", "enum": values}
 
 
-def _apply_live_enums(node: Any, live: dict[str, list[str]]) -> Any:
+def _apply_live_enums(node: Any, live: dict[str, list[str]], forbid: Container[str] = ()) -> Any:
     if isinstance(node, dict):
         kind = node.get("x-live")
-        out = {k: _apply_live_enums(v, live) for k, v in node.items() if k != "x-live"}
+        out = {k: _apply_live_enums(v, live, forbid) for k, v in node.items() if k != "x-live"}
         # Known values (clusters...) constrain only when some are known; the words of a
-        # request constrain whenever the caller gave them, even when none fits.
-        if kind and (live.get(kind) or (kind == MENTIONED_KIND and kind in live)):
+        # request, and kinds the caller forbids, constrain even when nothing fits.
+        always = kind == MENTIONED_KIND or kind in forbid
+        if kind and (live.get(kind) or (always and kind in live)):
             values = sorted(set(live[kind]))
             if "anyOf" in out:  # Optional[str]: constrain the string branch only
                 out["anyOf"] = [
@@ -119,7 +120,7 @@ def _apply_live_enums(node: Any, live: dict[str, list[str]]) -> Any:
                 }}  # fmt: skip
         return out
     if isinstance(node, list):
-        return [_apply_live_enums(v, live) for v in node]
+        return [_apply_live_enums(v, live, forbid) for v in node]
     return node
 
 
@@ -174,6 +175,48 @@ def _mentioned_fields(model: type[StrictArgs]) -> tuple[str, ...]:
     return tuple(name for name, schema in properties.items() if _marked(schema))
 
 
+def _live_fields(model: type[StrictArgs]) -> dict[str, str]:
+    """{field: x-live kind} of a tool's arguments, also inside Optional[...] and list items."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    return {name: kind for name, schema in properties.items() if (kind := _kind_of(schema))}
+
+
+def _kind_of(node: Any) -> str | None:
+    if isinstance(node, dict):
+        if isinstance(node.get("x-live"), str):
+            return node["x-live"]
+        children: list[Any] = list(node.values())
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    return next((kind for child in children if (kind := _kind_of(child))), None)
+
+
+def _tool_of(branch: dict[str, Any]) -> str:
+    return branch["properties"]["tool"]["const"]
+
+
+def _require_kinds(
+    branch: dict[str, Any], model: type[StrictArgs], kinds: set[str]
+) -> dict[str, Any]:
+    """`branch` with the fields of `kinds` required and no longer nullable."""
+    fields = [name for name, kind in _live_fields(model).items() if kind in kinds]
+    if not fields:
+        return branch
+    args = dict(branch["properties"]["args"])
+    properties = dict(args.get("properties", {}))
+    for name in fields:
+        schema = {k: v for k, v in properties[name].items() if k != "default"}
+        if "anyOf" in schema:
+            options = [b for b in schema["anyOf"] if b.get("type") != "null"]
+            schema = options[0] if len(options) == 1 else {**schema, "anyOf": options}
+        properties[name] = schema
+    args["properties"] = properties
+    args["required"] = sorted({*args.get("required", []), *fields})
+    return {**branch, "properties": {**branch["properties"], "args": args}}
+
+
 @functools.cache
 def _field_adapter(model: type[StrictArgs], field: str) -> TypeAdapter:
     info = model.model_fields[field]
@@ -223,8 +266,20 @@ class ToolRegistry:
         names = sorted(self.tools)
         return names + sorted(NON_ACTIONS) if include_non_actions else names
 
-    def call_schema(self, live: dict[str, list[str]] | None = None) -> dict[str, Any]:
-        """JSON schema of every valid call `{"tool": NAME, "args": {...}}`."""
+    def call_schema(
+        self,
+        live: dict[str, list[str]] | None = None,
+        *,
+        required_kinds: Iterable[str] = (),
+        omitted_kinds: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """JSON schema of every valid call `{"tool": NAME, "args": {...}}`.
+
+        `live` gives the known values per `x-live` kind. Fields of a kind in
+        `required_kinds` must be written (the request names the cluster, say); fields of a
+        kind in `omitted_kinds` may not be (the request names none: the channel default
+        applies). See llm/grounding.py for when the client asks for either.
+        """
         branches = []
         for name in self.names():
             args_schema = _inline_refs(self.args_model(name).model_json_schema())
@@ -248,24 +303,53 @@ class ToolRegistry:
                     properties[field] = _apply_live_enums(
                         properties[field], {MENTIONED_KIND: valid}
                     )
-        narrowed = [_prune(b) for b in _apply_live_enums(branches, live)]
+        omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
+        branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
+        required = set(required_kinds)
+        if required:
+            branches = [_require_kinds(b, self.args_model(_tool_of(b)), required) for b in branches]
+        narrowed = [_prune(b) for b in branches]
         return {"anyOf": [b for b in narrowed if b is not None]}
 
-    def check_mentioned(self, call: ToolCall, words: Iterable[str]) -> None:
-        """Raise InvalidCall when an argument the user must have typed (`x-live: mentioned`)
-        is not among the request's `words`: the decoding grammar already enforces this on
-        our server; this check holds for any model behind the client."""
-        allowed = set(words)
-        for field_name in _mentioned_fields(self.args_model(call.tool)):
-            if field_name not in call.args.model_fields_set:
-                continue  # a default the model left out, not a value it chose
+    def check_grounded(
+        self,
+        call: ToolCall,
+        live: dict[str, list[str]],
+        *,
+        required_kinds: Iterable[str] = (),
+        omitted_kinds: Iterable[str] = (),
+    ) -> None:
+        """Raise InvalidCall when `call` breaks what `call_schema(live, ...)` allowed: a value
+        of an `x-live` field outside `live` (for `mentioned`, a word the user did not type),
+        a required kind left out or an omitted kind written. The decoding grammar enforces
+        this on our server; the check holds for any model behind the client."""
+        required, omitted = set(required_kinds), set(omitted_kinds)
+        for field_name, kind in _live_fields(self.args_model(call.tool)).items():
+            chosen = field_name in call.args.model_fields_set
             value = getattr(call.args, field_name)
-            typed = value if isinstance(value, list) else [value]
-            if any(v is not None and str(v) not in allowed for v in typed):
+            if kind in required and value is None:
                 raise InvalidCall(
-                    f"{call.tool}.{field_name} = {value!r} is not in the request: "
-                    "use a value the user typed, or ask with clarify."
+                    f"{call.tool}.{field_name} is missing: the request names the {kind} "
+                    f"({', '.join(live.get(kind, []))})."
                 )
+            if kind in omitted and chosen and value is not None:
+                raise InvalidCall(
+                    f"{call.tool}.{field_name} = {value!r} is not in the request: leave it "
+                    "out so the channel's default applies."
+                )
+            # Known values constrain only when some are known; the request's words whenever
+            # given (as in call_schema)
+            known = live.get(kind) or (None if kind != MENTIONED_KIND else live.get(kind))
+            if not chosen or value is None or known is None:
+                continue  # a default the model left out, or nothing to check against
+            typed = value if isinstance(value, list) else [value]
+            allowed = set(known)
+            if any(str(v) not in allowed for v in typed):
+                if kind == MENTIONED_KIND:
+                    problem = "is not in the request: use a value the user typed, or ask"
+                else:
+                    problem = f"is not a known {kind} ({', '.join(sorted(allowed))})"
+                raise InvalidCall(f"{call.tool}.{field_name} = {value!r} {problem}.")
 
     def schema_hash(self) -> str:
         """Hash of the static call schema: adapters are trained for exactly one."""

@@ -9,7 +9,7 @@ from llm_fake_openai import FakeOpenAI
 
 from llm.client import ToolCallClient, grammar_schema
 from llm.errors import UnusableOutput
-from llm.grounding import mentioned_values
+from llm.grounding import ground_scopes, mentioned_values, named_scopes
 from tools.registry import MENTIONED_KIND, InvalidCall, ToolRegistry
 
 CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}
@@ -95,14 +95,14 @@ def test_without_request_words_nothing_is_narrowed(registry):
 def test_the_check_holds_without_a_grammar(registry):
     call = registry.parse_call({"tool": "cordon_node", "args": {"node": "node-4"}})
     with pytest.raises(InvalidCall, match=r"cordon_node.node = 'node-4' is not in the request"):
-        registry.check_mentioned(call, mentioned_values("cordon node-2"))
-    registry.check_mentioned(call, mentioned_values("cordon node-4"))
+        registry.check_grounded(call, {MENTIONED_KIND: mentioned_values("cordon node-2")})
+    registry.check_grounded(call, {MENTIONED_KIND: mentioned_values("cordon node-4")})
 
 
 def test_defaults_the_model_left_out_are_not_checked(registry):
     call = registry.parse_call({"tool": "get_events", "args": {"name": "cart"}})
     assert call.args.limit == 20  # the default, never typed
-    registry.check_mentioned(call, mentioned_values("why did `cart` go down?"))
+    registry.check_grounded(call, {MENTIONED_KIND: mentioned_values("why did `cart` go down?")})
 
 
 @pytest.mark.parametrize(
@@ -142,7 +142,7 @@ def test_a_size_must_have_been_typed(registry):
         {"tool": "set_resources", "args": {"name": "web", "memory_limit": "4Gi"}}
     )
     with pytest.raises(InvalidCall, match="memory_limit = '4Gi' is not in the request"):
-        registry.check_mentioned(call, words)
+        registry.check_grounded(call, {MENTIONED_KIND: words})
 
 
 def test_grounded_schemas_compile_for_the_grammar_backend(registry):
@@ -184,3 +184,98 @@ def test_a_tool_whose_rule_needs_one_typed_size_is_impossible_without_one(regist
     assert "set_resources" in tools_in(typed)
     assert "x-one-of-required" not in json.dumps(typed)
     assert "x-one-of-required" not in json.dumps(registry.call_schema())
+
+
+# Where a call acts: the scopes a request names (cluster, namespace, account, project).
+SCOPES = {
+    "cluster": ["us-central", "eu-west"],
+    "namespace": ["default", "staging", "prod", "payments"],
+    "aws_account": ["dev-aws", "prod-aws"],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "named"),
+    [
+        ("Deploy a new Redis to the US Central Kubernetes cluster", "cluster", ["us-central"]),
+        ("scale api 5 (eu west/payments)!", "cluster", ["eu-west"]),
+        ("scale api 5 (eu west/payments)!", "namespace", ["payments"]),
+        ("redis with 2 GB to staging", "namespace", ["staging"]),
+        ("uscentral: pods?", "cluster", ["us-central"]),
+        ("publish lambda tile in our production AWS account", "aws_account", ["prod-aws"]),
+        ("publish lambda tile in the AWS dev account", "aws_account", ["dev-aws"]),
+        ("copy web from staging to prod", "namespace", ["staging", "prod"]),
+        # scope-like words that name no scope: an env value, an image, a URL, a longer name
+        ("set REGION=eu-west-1 on web", "cluster", []),
+        ("bump orders to payments:build-4207", "namespace", []),
+        ("deploy s3://builds-prod/x.zip to lambda etl", "namespace", []),
+        ("restart staging-worker", "namespace", []),
+        ("restart web", "cluster", []),
+    ],
+)
+def test_named_scopes(text, kind, named):
+    assert named_scopes(text, SCOPES[kind]) == named
+
+
+def test_a_named_scope_is_required_an_unnamed_one_left_to_the_channel():
+    grounding = ground_scopes("deploy redis to staging on eu-west", SCOPES, CONTEXT)
+    assert grounding.live["namespace"] == ["staging"] and grounding.live["cluster"] == ["eu-west"]
+    # staging is the channel's namespace: saying it or not changes nothing
+    assert grounding.required_kinds == {"cluster"}
+    assert grounding.omitted_kinds == {"aws_account"}
+    assert ground_scopes("restart web", SCOPES, CONTEXT).omitted_kinds == set(SCOPES)
+    assert ground_scopes("restart web", {}, CONTEXT).omitted_kinds == set()  # nothing known
+
+
+def test_required_and_omitted_scopes_in_the_schema(registry):
+    live = {**SCOPES, "namespace": ["staging"]}
+    schema = registry.call_schema(live, required_kinds={"namespace"}, omitted_kinds={"cluster"})
+    args = branch(schema, "deploy_service")["properties"]["args"]
+    assert "namespace" in args["required"]
+    assert args["properties"]["namespace"]["enum"] == ["staging"]  # no longer nullable
+    assert args["properties"]["cluster"]["anyOf"] == [{"type": "null"}]  # the channel's
+    # tools without such fields are untouched
+    assert branch(schema, "list_nodes")["properties"]["args"].get("required", []) == []
+    llguidance = pytest.importorskip("llguidance")
+    grammar = llguidance.LLMatcher.grammar_from_json_schema(grammar_schema(schema))
+    assert llguidance.LLMatcher.validate_grammar(grammar) == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ({"service": "redis"}, "deploy_service.namespace is missing: the request names"),
+        ({"service": "redis", "namespace": "prod"}, "'prod' is not a known namespace"),
+        ({"service": "redis", "namespace": "staging", "cluster": "eu-west"}, "leave it out"),
+    ],
+)
+def test_the_scope_check_holds_without_a_grammar(registry, args, error):
+    live = {**SCOPES, "namespace": ["staging"]}
+    call = registry.parse_call({"tool": "deploy_service", "args": args})
+    with pytest.raises(InvalidCall, match=error):
+        registry.check_grounded(call, live, required_kinds={"namespace"}, omitted_kinds={"cluster"})
+    ok = registry.parse_call({"tool": "deploy_service", "args": {**args, "namespace": "staging"}})
+    if "cluster" not in args:
+        registry.check_grounded(ok, live, required_kinds={"namespace"}, omitted_kinds={"cluster"})
+
+
+def test_client_grounds_the_scope_of_the_demo_request(registry):
+    """The README's request: the namespace typed wins over the channel's default."""
+    moved = '{"tool":"deploy_service","args":{"service":"redis","memory":"2Gi"}}'
+    right = (
+        '{"tool":"deploy_service","args":{"service":"redis","namespace":"staging","memory":"2Gi"}}'
+    )
+    with FakeOpenAI(contents=[moved, right]) as fake:
+        client = ToolCallClient(base_url=fake.base_url, model="planton", registry=registry)
+        proposal = client.propose(
+            "deploy a redis with 2 GB to staging",
+            context={"cluster": "us-central", "namespace": "default", "user": "alice"},
+            live=SCOPES,
+        )
+    assert proposal.retried and proposal.call.args.namespace == "staging"
+    sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
+    args = branch(sent, "deploy_service")["properties"]["args"]
+    assert args["properties"]["namespace"] == {"type": "string", "enum": ["staging"]}
+    assert "namespace" in args["required"]
+    assert args["properties"]["cluster"]["anyOf"] == [{"type": "null"}]
+    assert "namespace is missing" in json.dumps(fake.requests[1]["messages"][-1])
