@@ -24,10 +24,10 @@ from llm.errors import (
     RequestRejected,
     UnusableOutput,
 )
-from llm.grounding import ScopeGrounding, ground_scopes, mentioned_values
+from llm.grounding import ScopeGrounding, ground_scopes, mentioned_values, named_choices
 from llm.prompt import chat_messages
 from tools.base import ToolCall
-from tools.registry import MENTIONED_KIND, InvalidCall, ToolRegistry
+from tools.registry import CHOICE_KIND, MENTIONED_KIND, InvalidCall, ToolRegistry
 
 # JSON-schema keywords llguidance does not implement. `propertyNames` only repeats what
 # the key patterns in `patternProperties` already say, and parse_call checks it anyway.
@@ -131,6 +131,7 @@ class ToolCallClient:
         if self.ground_mentions:
             grounding = ground_scopes(text, grounding.live, context)
             grounding.live[MENTIONED_KIND] = mentioned_values(text)
+            grounding.live[CHOICE_KIND] = named_choices(text)
         schema = grammar_schema(
             self.registry.call_schema(
                 grounding.live,

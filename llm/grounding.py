@@ -14,6 +14,10 @@ words ("ten"): integer arguments such as replicas take their value from these.
 Sizes and durations count as typed in their canonical form: "2 gigs" offers "2Gi" (and
 2048 for arguments in MB), "half a core" offers "500m", "5 minutes" offers 300.
 
+A closed choice (a Literal argument: the catalog's service, a runtime) takes a value the
+request names when it names any (`named_choices`, with a few synonyms: "pg" is postgres):
+"deploy a redis" cannot become nginx; "deploy a database" still leaves the model to choose.
+
 Where a call acts (cluster, namespace, AWS account, GCP project) is grounded the same way
 (`ground_scopes`): when the request names known ones ("us central", "in staging", "the
 production AWS account"), the call must say one of them; when it names none, the call
@@ -126,6 +130,16 @@ def mentioned_values(text: str) -> list[str]:
             elif letters in ZERO_WORDS:
                 found.add("0")
     return sorted(found | mentioned_quantities(text))
+
+
+# Other names people use for a closed choice's value (tools/k8s/catalog.py's services).
+CHOICE_SYNONYMS = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres"}
+
+
+def named_choices(text: str) -> list[str]:
+    """Lower-cased words of `text` that may name a closed choice, synonyms as the value."""
+    words = {w.lower() for w in mentioned_values(text)}
+    return sorted(words | {CHOICE_SYNONYMS[w] for w in words if w in CHOICE_SYNONYMS})
 
 
 # Live kinds that say where a call acts; the channel context has a default for the first two.

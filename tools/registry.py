@@ -23,6 +23,10 @@ from tools.validation import MENTIONED
 
 # The live kind of words the user typed in this request (see tools/validation.MENTIONED).
 MENTIONED_KIND = MENTIONED["x-live"]
+# The live kind of the request's words that may name a closed choice: a Literal argument
+# such as the catalog service or a runtime takes a value the request names, when it names
+# any (llm/grounding.named_choices).
+CHOICE_KIND = "choice"
 
 # Packages whose modules define tools. The sandbox is a server, not a tool package.
 TOOL_PACKAGES = ("tools.k8s", "tools.aws", "tools.gcp")
@@ -122,6 +126,34 @@ def _apply_live_enums(node: Any, live: dict[str, list[str]], forbid: Container[s
     if isinstance(node, list):
         return [_apply_live_enums(v, live, forbid) for v in node]
     return node
+
+
+def _named_choice(schema: dict[str, Any], words: Container[str]) -> dict[str, Any]:
+    """A closed string choice narrowed to the values among `words`; unchanged when none is
+    among them ("deploy a database" may still be any of the catalog's)."""
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_named_choice(b, words) for b in schema["anyOf"]]}
+    named = _named_values(schema, words)
+    return {**schema, "enum": named} if named else schema
+
+
+def _named_values(schema: dict[str, Any], words: Container[str]) -> list[str]:
+    values = schema.get("enum") or []
+    if schema.get("type") != "string" or len(values) < 2:
+        return []
+    return [v for v in values if v.lower() in words]
+
+
+@functools.cache
+def _closed_choices(model: type[StrictArgs]) -> dict[str, dict[str, Any]]:
+    """{field: its string enum schema} of a tool's Literal arguments (also Optional)."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    found = {}
+    for name, schema in properties.items():
+        for option in schema.get("anyOf", [schema]):
+            if option.get("type") == "string" and option.get("enum"):
+                found[name] = option
+    return found
 
 
 def _impossible(schema: dict[str, Any]) -> bool:
@@ -275,7 +307,8 @@ class ToolRegistry:
     ) -> dict[str, Any]:
         """JSON schema of every valid call `{"tool": NAME, "args": {...}}`.
 
-        `live` gives the known values per `x-live` kind. Fields of a kind in
+        `live` gives the known values per `x-live` kind, the request's words (`mentioned`)
+        and the words that may name a closed choice (`choice`). Fields of a kind in
         `required_kinds` must be written (the request names the cluster, say); fields of a
         kind in `omitted_kinds` may not be (the request names none: the channel default
         applies). See llm/grounding.py for when the client asks for either.
@@ -293,6 +326,13 @@ class ToolRegistry:
                 }
             )
         live = dict(live or {})
+        choices = live.pop(CHOICE_KIND, None)
+        if choices is not None:  # before live enums: only the tools' own Literals narrow
+            named_words = set(choices)
+            for branch in branches:
+                properties = branch["properties"]["args"].get("properties", {})
+                for field in _closed_choices(self.args_model(_tool_of(branch))):
+                    properties[field] = _named_choice(properties[field], named_words)
         words = live.pop(MENTIONED_KIND, None)
         if words is not None:  # typed arguments: only the words valid for each argument
             for branch in branches:
@@ -324,7 +364,17 @@ class ToolRegistry:
         a required kind left out or an omitted kind written. The decoding grammar enforces
         this on our server; the check holds for any model behind the client."""
         required, omitted = set(required_kinds), set(omitted_kinds)
-        for field_name, kind in _live_fields(self.args_model(call.tool)).items():
+        model = self.args_model(call.tool)
+        if CHOICE_KIND in live:
+            words = set(live[CHOICE_KIND])
+            for field_name, schema in _closed_choices(model).items():
+                named, value = _named_values(schema, words), getattr(call.args, field_name)
+                if named and value is not None and value not in named:
+                    raise InvalidCall(
+                        f"{call.tool}.{field_name} = {value!r} is not what the request names "
+                        f"({', '.join(named)})."
+                    )
+        for field_name, kind in _live_fields(model).items():
             chosen = field_name in call.args.model_fields_set
             value = getattr(call.args, field_name)
             if kind in required and value is None:

@@ -9,8 +9,8 @@ from llm_fake_openai import FakeOpenAI
 
 from llm.client import ToolCallClient, grammar_schema
 from llm.errors import UnusableOutput
-from llm.grounding import ground_scopes, mentioned_values, named_scopes
-from tools.registry import MENTIONED_KIND, InvalidCall, ToolRegistry
+from llm.grounding import ground_scopes, mentioned_values, named_choices, named_scopes
+from tools.registry import CHOICE_KIND, MENTIONED_KIND, InvalidCall, ToolRegistry
 
 CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}
 
@@ -279,3 +279,50 @@ def test_client_grounds_the_scope_of_the_demo_request(registry):
     assert "namespace" in args["required"]
     assert args["properties"]["cluster"]["anyOf"] == [{"type": "null"}]
     assert "namespace is missing" in json.dumps(fake.requests[1]["messages"][-1])
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        ("deploy a redis with 2 GB to staging", ["redis"]),
+        ("spin up PG in dev", ["postgres"]),
+        ("we need a postgresql db", ["postgres"]),
+        ("redis or nginx, whichever is quicker", ["redis", "nginx"]),
+        ("deploy a database for the team", ["redis", "postgres", "nginx"]),  # names none
+    ],
+)
+def test_a_closed_choice_takes_the_value_the_request_names(registry, text, services):
+    schema = registry.call_schema({CHOICE_KIND: named_choices(text)})
+    service = branch(schema, "deploy_service")["properties"]["args"]["properties"]["service"]
+    assert service["enum"] == services
+
+
+def test_the_named_choice_holds_without_a_grammar(registry):
+    words = named_choices("deploy a redis with 2 GB to staging")
+    nginx = registry.parse_call({"tool": "deploy_service", "args": {"service": "nginx"}})
+    with pytest.raises(InvalidCall, match="service = 'nginx' is not what the request names"):
+        registry.check_grounded(nginx, {CHOICE_KIND: words})
+    redis = registry.parse_call({"tool": "deploy_service", "args": {"service": "redis"}})
+    registry.check_grounded(redis, {CHOICE_KIND: words})
+    registry.check_grounded(nginx, {CHOICE_KIND: named_choices("deploy a web server")})
+
+
+def test_a_named_runtime_narrows_optional_runtimes_too(registry):
+    schema = registry.call_schema({CHOICE_KIND: named_choices("bump fn-a to python3.12")})
+    runtime = branch(schema, "lambda_update_config")["properties"]["args"]["properties"]["runtime"]
+    assert [b.get("enum") for b in runtime["anyOf"]] == [["python3.12"], None]
+    assert runtime["anyOf"][1] == {"type": "null"}  # still optional: naming is not requiring
+
+
+def test_client_keeps_the_service_the_request_names(registry):
+    """What the quick model did before: the README's redis became an nginx."""
+    swapped = '{"tool":"deploy_service","args":{"service":"nginx","namespace":"staging"}}'
+    right = '{"tool":"deploy_service","args":{"service":"redis","namespace":"staging"}}'
+    with FakeOpenAI(contents=[swapped, right]) as fake:
+        client = ToolCallClient(base_url=fake.base_url, model="planton", registry=registry)
+        proposal = client.propose("deploy a redis to staging", context=CONTEXT, live=SCOPES)
+    assert proposal.retried and proposal.call.args.service == "redis"
+    sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
+    service = branch(sent, "deploy_service")["properties"]["args"]["properties"]["service"]
+    assert service["enum"] == ["redis"]
+    assert "is not what the request names" in json.dumps(fake.requests[1]["messages"][-1])

@@ -65,9 +65,6 @@ def cluster_tools(tmp_path):
             marks=[
                 pytest.mark.vllm,
                 pytest.mark.slow,
-                # The quick test model does not yet map this request reliably (issue 3):
-                # the flow runs for real and reports XPASS once the model is good enough.
-                pytest.mark.xfail(reason="quick model accuracy (issue 3)", strict=False),
             ],
         ),
     ]
