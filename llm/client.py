@@ -24,10 +24,10 @@ from llm.errors import (
     RequestRejected,
     UnusableOutput,
 )
-from llm.grounding import ScopeGrounding, ground_scopes, mentioned_values, named_choices
+from llm.grounding import Grounding, ground_request
 from llm.prompt import chat_messages
 from tools.base import ToolCall
-from tools.registry import CHOICE_KIND, MENTIONED_KIND, InvalidCall, ToolRegistry
+from tools.registry import InvalidCall, ToolRegistry
 
 # JSON-schema keywords llguidance does not implement. `propertyNames` only repeats what
 # the key patterns in `patternProperties` already say, and parse_call checks it anyway.
@@ -127,16 +127,17 @@ class ToolCallClient:
         """One validated call for `text`; raises a PlannerError subclass otherwise."""
         started = time.perf_counter()
         adapter = self.served_adapter()
-        grounding = ScopeGrounding(live=dict(live or {}))
-        if self.ground_mentions:
-            grounding = ground_scopes(text, grounding.live, context)
-            grounding.live[MENTIONED_KIND] = mentioned_values(text)
-            grounding.live[CHOICE_KIND] = named_choices(text)
+        grounding = (
+            ground_request(text, live, context)
+            if self.ground_mentions
+            else Grounding(live=dict(live or {}))
+        )
         schema = grammar_schema(
             self.registry.call_schema(
                 grounding.live,
                 required_kinds=grounding.required_kinds,
                 omitted_kinds=grounding.omitted_kinds,
+                given_name=grounding.given_name,
             )
         )
         messages = chat_messages(text, context or {})
@@ -177,13 +178,14 @@ class ToolCallClient:
             retried=retried,
         )
 
-    def _validated(self, raw: str, grounding: ScopeGrounding) -> ToolCall:
+    def _validated(self, raw: str, grounding: Grounding) -> ToolCall:
         call = self.registry.parse_call(raw)
         self.registry.check_grounded(
             call,
             grounding.live,
             required_kinds=grounding.required_kinds,
             omitted_kinds=grounding.omitted_kinds,
+            given_name=grounding.given_name,
         )
         return call
 

@@ -27,6 +27,8 @@ MENTIONED_KIND = MENTIONED["x-live"]
 # such as the catalog service or a runtime takes a value the request names, when it names
 # any (llm/grounding.named_choices).
 CHOICE_KIND = "choice"
+# The argument a name the request gives ("a redis called cache-3") goes to, when typed.
+NAME_FIELD = "name"
 
 # Packages whose modules define tools. The sandbox is a server, not a tool package.
 TOOL_PACKAGES = ("tools.k8s", "tools.aws", "tools.gcp")
@@ -229,11 +231,9 @@ def _tool_of(branch: dict[str, Any]) -> str:
     return branch["properties"]["tool"]["const"]
 
 
-def _require_kinds(
-    branch: dict[str, Any], model: type[StrictArgs], kinds: set[str]
-) -> dict[str, Any]:
-    """`branch` with the fields of `kinds` required and no longer nullable."""
-    fields = [name for name, kind in _live_fields(model).items() if kind in kinds]
+def _require_fields(branch: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """`branch` with `fields` required and no longer nullable."""
+    fields = list(fields)
     if not fields:
         return branch
     args = dict(branch["properties"]["args"])
@@ -247,6 +247,13 @@ def _require_kinds(
     args["properties"] = properties
     args["required"] = sorted({*args.get("required", []), *fields})
     return {**branch, "properties": {**branch["properties"], "args": args}}
+
+
+def _named_field(model: type[StrictArgs], name: str | None) -> str | None:
+    """The typed `name` argument a given name fills, when the tool has one and it fits."""
+    if name and NAME_FIELD in _mentioned_fields(model) and _valid_value(model, NAME_FIELD, name):
+        return NAME_FIELD
+    return None
 
 
 @functools.cache
@@ -304,6 +311,7 @@ class ToolRegistry:
         *,
         required_kinds: Iterable[str] = (),
         omitted_kinds: Iterable[str] = (),
+        given_name: str | None = None,
     ) -> dict[str, Any]:
         """JSON schema of every valid call `{"tool": NAME, "args": {...}}`.
 
@@ -311,7 +319,8 @@ class ToolRegistry:
         and the words that may name a closed choice (`choice`). Fields of a kind in
         `required_kinds` must be written (the request names the cluster, say); fields of a
         kind in `omitted_kinds` may not be (the request names none: the channel default
-        applies). See llm/grounding.py for when the client asks for either.
+        applies). A `given_name` ("called cache-3") must fill a typed `name` argument.
+        See llm/grounding.py for when the client asks for which.
         """
         branches = []
         for name in self.names():
@@ -334,20 +343,29 @@ class ToolRegistry:
                 for field in _closed_choices(self.args_model(_tool_of(branch))):
                     properties[field] = _named_choice(properties[field], named_words)
         words = live.pop(MENTIONED_KIND, None)
-        if words is not None:  # typed arguments: only the words valid for each argument
+        if words is not None or given_name:  # typed arguments: only fitting words
             for branch in branches:
-                model = self.args_model(branch["properties"]["tool"]["const"])
+                model = self.args_model(_tool_of(branch))
                 properties = branch["properties"]["args"].get("properties", {})
                 for field in _mentioned_fields(model):
-                    valid = [w for w in words if _valid_value(model, field, w)]
+                    if field == _named_field(model, given_name):
+                        valid = [given_name]
+                    elif words is None:
+                        continue
+                    else:
+                        valid = [w for w in words if _valid_value(model, field, w)]
                     properties[field] = _apply_live_enums(
                         properties[field], {MENTIONED_KIND: valid}
                     )
         omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
         branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
         required = set(required_kinds)
-        if required:
-            branches = [_require_kinds(b, self.args_model(_tool_of(b)), required) for b in branches]
+        for index, branch in enumerate(branches):
+            model = self.args_model(_tool_of(branch))
+            fields = [name for name, kind in _live_fields(model).items() if kind in required]
+            if named := _named_field(model, given_name):
+                fields.append(named)
+            branches[index] = _require_fields(branch, fields)
         narrowed = [_prune(b) for b in branches]
         return {"anyOf": [b for b in narrowed if b is not None]}
 
@@ -358,13 +376,20 @@ class ToolRegistry:
         *,
         required_kinds: Iterable[str] = (),
         omitted_kinds: Iterable[str] = (),
+        given_name: str | None = None,
     ) -> None:
         """Raise InvalidCall when `call` breaks what `call_schema(live, ...)` allowed: a value
         of an `x-live` field outside `live` (for `mentioned`, a word the user did not type),
-        a required kind left out or an omitted kind written. The decoding grammar enforces
+        a required kind left out, an omitted kind written, or a `name` other than the one the
+        request gives. The decoding grammar enforces
         this on our server; the check holds for any model behind the client."""
         required, omitted = set(required_kinds), set(omitted_kinds)
         model = self.args_model(call.tool)
+        if (named := _named_field(model, given_name)) and getattr(call.args, named) != given_name:
+            raise InvalidCall(
+                f"{call.tool}.{named} = {getattr(call.args, named)!r}: the request calls it "
+                f"{given_name!r}."
+            )
         if CHOICE_KIND in live:
             words = set(live[CHOICE_KIND])
             for field_name, schema in _closed_choices(model).items():
