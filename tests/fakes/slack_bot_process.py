@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fakes.interrupt import default_sigint
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -26,6 +28,7 @@ class SlackBotProcess:
             stdout=subprocess.PIPE,
             stderr=log.open("w"),
             text=True,
+            preexec_fn=default_sigint,
         )
         line = self.process.stdout.readline()
         if not line.startswith("Slack events endpoint: "):

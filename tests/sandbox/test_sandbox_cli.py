@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import typer
+from fakes.interrupt import default_sigint
 from kubernetes import client, config
 from typer.testing import CliRunner
 
@@ -40,6 +41,7 @@ def test_sandbox_command_serves_until_interrupted(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
     try:
         lines = [process.stdout.readline() for _ in range(3)]
