@@ -22,6 +22,10 @@ A closed choice (a Literal argument: the catalog's service, a runtime) takes a v
 request names when it names any (`named_choices`, with a few synonyms: "pg" is postgres):
 "deploy a redis" cannot become nginx; "deploy a database" still leaves the model to choose.
 
+A known deployment the request names by its name ("scale sc-web to 3") is the one the call
+acts on: the deployment enum narrows to the named ones (`named_known`), so a model cannot
+answer `web` to a request about `sc-web`; a request that names none leaves all possible.
+
 Where a call acts (cluster, namespace, AWS account, GCP project) is grounded the same way
 (`ground_scopes`): when the request names known ones ("us central", "in staging", "the
 production AWS account"), the call must say one of them; when it names none, the call
@@ -230,13 +234,30 @@ def ground_scopes(
     return Grounding(narrowed, frozenset(required), frozenset(omitted))
 
 
+# Known values a request names by their exact name (a deployment: "scale sc-web to 3").
+# Unlike scopes there is no channel default: naming none leaves every known one possible.
+NAMED_KINDS = ("deployment",)
+
+
+def named_known(text: str, values: list[str]) -> list[str]:
+    """The known `values` that `text` names as a word ("web", "`web`", "billing/worker")."""
+    words = {w.lower() for w in mentioned_values(text)}
+    words |= {_clean(part).lower() for raw in text.split() for part in _clean(raw).split("/")}
+    return [v for v in values if v.lower() in words]
+
+
 def ground_request(
     text: str, live: dict[str, list[str]] | None, context: dict[str, Any] | None = None
 ) -> Grounding:
-    """Everything the module docstring describes, for one request: scopes narrowed, the
-    request's words (`mentioned`), the words that name closed choices, the given name."""
+    """Everything the module docstring describes, for one request: scopes and named
+    deployments narrowed, the request's words (`mentioned`), the words that name closed
+    choices, the given name."""
     scopes = ground_scopes(text, dict(live or {}), context)
+    known = dict(scopes.live)
+    for kind in NAMED_KINDS:
+        if known.get(kind) and (named := named_known(text, known[kind])):
+            known[kind] = named
     words = {MENTIONED_KIND: mentioned_values(text), CHOICE_KIND: named_choices(text)}
     return Grounding(
-        {**scopes.live, **words}, scopes.required_kinds, scopes.omitted_kinds, given_name(text)
+        {**known, **words}, scopes.required_kinds, scopes.omitted_kinds, given_name(text)
     )

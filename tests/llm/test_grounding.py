@@ -441,3 +441,22 @@ def test_grounding_allows_every_expected_call_of_our_suites(registry):
             refused.append((text, str(exc)))
         checked += 1
     assert checked > 1500 and refused == []
+
+
+@pytest.mark.parametrize(
+    ("text", "deployments"),
+    [
+        ("scale sc-web to 3", ["sc-web"]),
+        ("set LOG_LEVEL=debug on `sc-env` pls", ["sc-env"]),
+        ("billing/worker cpu limit 1.5 cores", ["billing", "worker"]),  # deployment/container
+        ("restart everything that is broken", None),  # names none: all stay possible
+    ],
+)
+def test_a_named_deployment_is_the_one_acted_on(registry, text, deployments):
+    live = {**SCOPES, "deployment": ["web", "sc-web", "sc-env", "billing", "worker"]}
+    grounding = ground_request(text, live, CONTEXT)
+    assert grounding.live["deployment"] == (deployments or live["deployment"])
+    web = registry.parse_call({"tool": "scale_deployment", "args": {"name": "web", "replicas": 3}})
+    if deployments and "web" not in deployments:
+        with pytest.raises(InvalidCall, match="'web' is not a known deployment"):
+            registry.check_grounded(web, grounding.live)
