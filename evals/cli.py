@@ -192,8 +192,9 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         progress: bool = typer.Option(True, help="Show a progress bar."),
         grounding: bool = typer.Option(
             True,
-            help="Typed arguments (nodes, images, numbers...) only from the request's words, "
-            "scopes (cluster, namespace...) only the named ones (llm/grounding.py); "
+            help="Typed arguments (nodes, images, numbers...) only from the request's words; "
+            "scopes, deployments and closed choices (service, runtime) the named ones when "
+            "any is named; a name the request gives is written (llm/grounding.py). "
             "--no-grounding measures the model without it.",
         ),
     ) -> None:
