@@ -125,6 +125,17 @@ def mentioned_quantities(text: str) -> set[str]:
     return found
 
 
+# Words of the request itself, never a value it gives: "create namespace sc-team" names
+# sc-team, not "namespace" (a small model copies the wrong word otherwise).
+COMMAND_WORDS = frozenset(
+    "a an the to in on at of for from with and or is it its this that my our your me us "
+    "pls please plz can could would you we i new "
+    "create delete deploy scale restart rollback roll set get list show describe update "
+    "namespace namespaces ns deployment deployments pod pods node nodes service services "
+    "function functions lambda lambdas cluster replicas image memory cpu logs events".split()
+)
+
+
 def mentioned_values(text: str) -> list[str]:
     """Candidate values typed in `text`, sorted and unique (see the module docstring)."""
     found: set[str] = set()
@@ -133,7 +144,7 @@ def mentioned_values(text: str) -> list[str]:
         pieces = {word, *word.split("="), *word.split(":")}  # app=img, redis:7.2
         pieces |= {p.split("/", 1)[1] for p in pieces if "/" in p}
         for piece in map(_clean, pieces):
-            if piece:
+            if piece and piece.lower() not in COMMAND_WORDS:
                 found |= {piece, piece.lower()}
         found |= {str(int(digits)) for digits in re.findall(r"\d+", word)}
         for letters in re.findall(r"[a-z]+", word.lower()):  # "one..five", "two-to-ten"

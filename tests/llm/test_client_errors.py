@@ -45,14 +45,14 @@ def test_valid_answer_is_parsed_and_the_request_is_constrained(registry):
 
 
 def test_live_enums_are_sent_per_request(registry):
-    live = {"cluster": ["us-central", "eu-west"], "deployment": ["web", "api"]}
+    live = {"cluster": ["us-central", "eu-west"], "deployment": ["web", "api", "worker"]}
     with FakeOpenAI(contents=[GOOD]) as fake:
         client_for(fake, registry).propose(
-            "restart web on us-central, then on eu-west", context=CONTEXT, live=live
+            "restart web and api on us-central, then on eu-west", context=CONTEXT, live=live
         )
     sent = json.dumps(fake.requests[0]["response_format"])
     assert '"enum": ["eu-west", "us-central"]' in sent  # both clusters are named
-    assert '"enum": ["api", "web"]' in sent
+    assert '"enum": ["api", "web"]' in sent  # the named ones of the known deployments
 
 
 def test_invalid_answer_is_retried_once_with_the_error(registry):
