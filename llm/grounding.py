@@ -8,7 +8,8 @@ cannot become a node action at all (the model has to ask instead).
 
 A "word" is a whitespace-separated token with chat decoration stripped (code spans, quotes,
 brackets, trailing punctuation, a possessive 's), plus its pieces around `=` and after the
-first `/` (`deploy/web`, `app=nginx:1.27`), each also lower-cased (DNS names are).
+first `/` (`deploy/web`, `app=nginx:1.27`), each also lower-cased (DNS names are). The
+command's own words ("create", "namespace", "the", "pls": `COMMAND_WORDS`) are not values.
 Numbers count as typed in digits anywhere in a word ("3-10", "--replicas=4", "85%") or as
 words ("ten"): integer arguments such as replicas take their value from these.
 Sizes and durations count as typed in their canonical form: "2 gigs" offers "2Gi" (and
