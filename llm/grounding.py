@@ -130,7 +130,7 @@ def mentioned_quantities(text: str) -> set[str]:
 # sc-team, not "namespace" (a small model copies the wrong word otherwise).
 COMMAND_WORDS = frozenset(
     "a an the to in on at of for from with and or is it its this that my our your me us "
-    "pls please plz can could would you we i new "
+    "pls please plz can could would you we i new by as like "
     "create delete deploy scale restart rollback roll set get list show describe update "
     "namespace namespaces ns deployment deployments pod pods node nodes service services "
     "function functions lambda lambdas cluster replicas image memory cpu logs events".split()
@@ -178,10 +178,10 @@ SCOPE_SYNONYMS = {
     "dev": ("dev", "development"),
     "stg": ("stg", "staging"),
 }
-# Words that contain a scope-like word without naming a scope: URLs, `KEY=value` pairs
-# ("REGION=eu-west-1") and image references ("payments:v2", "ghcr.io/acme/prod:1").
 # An environment variable set in words: "NODE_ENV to production" names no namespace.
 _ENV_SETTING = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\s+(?:to|as|=|:)\s*\S+")
+# Words that contain a scope-like word without naming a scope: URLs, `KEY=value` pairs
+# ("REGION=eu-west-1") and image references ("payments:v2", "ghcr.io/acme/prod:1").
 _NOT_A_SCOPE = re.compile(r"\S*://\S*|\S*=\S*|[\w./-]+:[\w.-]*\w")
 
 
@@ -192,7 +192,8 @@ _GIVEN_NAME = re.compile(r"\b(?:called|named|name it|naming it)\s+(\S+)", re.IGN
 def given_name(text: str) -> str | None:
     """The name `text` gives a new object ("a redis called cache-3"), if it gives one."""
     found = _GIVEN_NAME.search(text)
-    return (_clean(found.group(1)) or None) if found else None
+    name = _clean(found.group(1)) if found else ""
+    return name if name and name.lower() not in COMMAND_WORDS else None  # "called by web"
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,8 @@ class Grounding:
     """Live values narrowed to what a request names, and what the call must do."""
 
     live: dict[str, list[str]]
-    """The live values, each scope kind narrowed to the named ones when any is named."""
+    """The live values (scopes and deployments narrowed to the named ones when any is
+    named) and the request's words (`mentioned`, `choice`)."""
     required_kinds: frozenset[str] = field(default_factory=frozenset)
     """Kinds the call must write (named, and not just the channel's default)."""
     omitted_kinds: frozenset[str] = field(default_factory=frozenset)

@@ -209,6 +209,7 @@ def _mentioned_fields(model: type[StrictArgs]) -> tuple[str, ...]:
     return tuple(name for name, schema in properties.items() if _marked(schema))
 
 
+@functools.cache
 def _live_fields(model: type[StrictArgs]) -> dict[str, str]:
     """{field: x-live kind} of a tool's arguments, also inside Optional[...] and list items."""
     properties = _inline_refs(model.model_json_schema()).get("properties", {})
@@ -360,7 +361,7 @@ class ToolRegistry:
         omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
         branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
         required = set(required_kinds)
-        for index, branch in enumerate(branches):
+        for index, branch in enumerate(branches if required or given_name else ()):
             model = self.args_model(_tool_of(branch))
             fields = [name for name, kind in _live_fields(model).items() if kind in required]
             if named := _named_field(model, given_name):

@@ -349,6 +349,7 @@ def test_client_keeps_the_service_the_request_names(registry):
         ("ship ghcr.io/acme/web:1.2, name it web-2.", "web-2"),
         ("deploy a redis with 2 GB to staging", None),
         ("what is this thing called?", None),  # nothing after it
+        ("why is the lambda called by checkout failing", None),  # "by" is not a name
     ],
 )
 def test_the_name_a_request_gives(text, name):
@@ -369,10 +370,9 @@ def test_a_given_name_fills_the_typed_name_argument(registry):
     assert {"name", "service"} <= set(args["required"])  # staging is the channel default
     scale = branch(schema, "scale_deployment")["properties"]["args"]  # a known deployment:
     assert "cache-3" not in json.dumps(scale["properties"]["name"])  # not a typed name
-    grammar = pytest.importorskip("llguidance").LLMatcher.grammar_from_json_schema(
-        grammar_schema(schema)
-    )
-    assert pytest.importorskip("llguidance").LLMatcher.validate_grammar(grammar) == ""
+    matcher = pytest.importorskip("llguidance").LLMatcher
+    grammar = matcher.grammar_from_json_schema(grammar_schema(schema))
+    assert matcher.validate_grammar(grammar) == ""
 
 
 def test_the_given_name_holds_without_a_grammar(registry):
