@@ -95,9 +95,8 @@ class ToolCallClient:
         ground_mentions: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        # Arguments marked `x-live: mentioned` may only take words of the request, and
-        # scopes (cluster, namespace...) only the ones it names (llm/grounding.py); off
-        # only to measure what grounding adds.
+        # All of llm/grounding.ground_request: typed words, named scopes, deployments and
+        # closed choices, the given name. Off only to measure what grounding adds.
         self.ground_mentions = ground_mentions
         self.model = model
         self.registry = registry
