@@ -10,7 +10,9 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from training.precision import autocast
 
 
 def lr_at(step: int, *, peak: float, warmup: int, total: int) -> float:
@@ -103,11 +105,13 @@ def fit(
     checkpoint_every: int,
     progress: bool,
     desc: str,
+    precision: Literal["bf16", "fp32"] = "fp32",
 ) -> list[float]:
     """Train `model`'s trainable parameters for `steps` steps; return the loss per step.
 
     Saves {step, trainable weights, optimizer, losses} to `checkpoint` every
-    `checkpoint_every` steps and at the end; a later call resumes from it.
+    `checkpoint_every` steps and at the end; a later call resumes from it. `precision`
+    bf16 runs each forward pass under bf16 autocast (training/precision.py).
     """
     import torch
     from tqdm.auto import tqdm
@@ -127,12 +131,13 @@ def fit(
             group["lr"] = lr_at(step, peak=lr, warmup=warmup, total=steps)
         batch = make_batch(step)
         weights = batch.pop("loss_weights", None)
-        if weights is None:
-            loss = model(**batch).loss
-        else:  # a weighted objective (see pack_tokens): the model gives logits only
-            loss = weighted_lm_loss(
-                model(input_ids=batch["input_ids"]).logits, batch["input_ids"], weights
-            )
+        with autocast(precision):
+            if weights is None:
+                loss = model(**batch).loss
+            else:  # a weighted objective (see pack_tokens): the model gives logits only
+                loss = weighted_lm_loss(
+                    model(input_ids=batch["input_ids"]).logits, batch["input_ids"], weights
+                )
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()

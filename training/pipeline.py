@@ -23,9 +23,12 @@ from llm.prompt import (
     SPECIAL_TOKENS,
     render_prompt,
 )
+from training.allocator import keep_freed_memory
 from training.config import TrainConfig, load_config
 from training.corpus import man_documents, pair_parts, tokenizer_texts
 from training.data_gen import GENERATED_DIR, GenerationSettings, read_split
+from training.modeling import TRAIN_ATTENTION
+from training.precision import resolve_precision
 from training.tokenizer import TOKENIZER_VERSION
 
 INHOUSE_BASE = "planton-inhouse-llama"
@@ -158,12 +161,13 @@ def _pretrain_base(config: TrainConfig, records: list[dict], work: Path, progres
                 checkpoint_every=config.checkpoint_every,
                 progress=progress,
                 desc="base pretraining",
+                precision=config.precision,
             )
         seed_marker_embeddings(model, tokenizer)
         model.save_pretrained(str(base_dir), safe_serialization=True)
         save_tokenizer(tokenizer, base_dir)
         losses_path.write_text(json.dumps(losses))
-    model = LlamaForCausalLM.from_pretrained(str(base_dir))
+    model = LlamaForCausalLM.from_pretrained(str(base_dir), attn_implementation=TRAIN_ATTENTION)
     return model, tokenizer, json.loads(losses_path.read_text())
 
 
@@ -254,6 +258,8 @@ def train_model(
 
     started = time.monotonic()
     config = config if isinstance(config, TrainConfig) else load_config(config)
+    # 'auto' becomes what this machine uses, so the cache key and the artifact say it.
+    config = config.model_copy(update={"precision": resolve_precision(config.precision)})
     registry = ToolRegistry()
     schema = registry.schema_hash()
     folder = ensure_data(config.data_version, root=data_root)
@@ -264,6 +270,7 @@ def train_model(
         return artifact
     if config.threads:
         torch.set_num_threads(config.threads)
+    keep_freed_memory()
     work = Path(out_root) / ".work" / f"{config.name}-{key}"
     work.mkdir(parents=True, exist_ok=True)
     records = read_split(folder, "train")[: config.train_limit]
@@ -298,6 +305,7 @@ def train_model(
         checkpoint_every=config.checkpoint_every,
         progress=progress,
         desc="LoRA fine-tuning",
+        precision=config.precision,
     )
     # Only the LoRA matrices: a resized vocabulary is saved with the base (vLLM loads
     # adapters of linear layers; embedding rows in an adapter would not be served).
