@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter, ValidationError
 
 from tools.base import Risk, StrictArgs, Tool, ToolCall, ToolError
-from tools.validation import MENTIONED
+from tools.validation import MENTIONED, ONE_OF_REQUIRED
 
 # The live kind of words the user typed in this request (see tools/validation.MENTIONED).
 MENTIONED_KIND = MENTIONED["x-live"]
@@ -162,12 +162,12 @@ def _impossible(schema: dict[str, Any]) -> bool:
     return schema.get("enum") == []
 
 
-def _prune(branch: dict[str, Any]) -> dict[str, Any] | None:
+def _prune(branch: dict[str, Any]) -> list[dict[str, Any]]:
     """A tool branch without choices nobody can make: an optional argument with no possible
-    value is dropped (null only); a required one makes the whole tool impossible (None)."""
+    value is dropped (null only); a required one makes the whole tool impossible ([]).
+    A cross-field "at least one of" rule splits the branch (see _one_of_branches)."""
     args = dict(branch["properties"]["args"])
-    # "x-one-of-required" (a cross-field rule of the Args model) is for this check only
-    one_of = args.pop("x-one-of-required", None)
+    one_of = args.pop(ONE_OF_REQUIRED, None)
     properties = dict(args.get("properties", {}))
     for name, schema in list(properties.items()):
         if "anyOf" in schema:
@@ -180,14 +180,33 @@ def _prune(branch: dict[str, Any]) -> dict[str, Any] | None:
             properties[name] = {**schema, "items": {}, "maxItems": 0}
         elif _impossible(schema):
             if name in args.get("required", []):
-                return None
+                return []
             del properties[name]
-    if one_of and all(_null_only(properties.get(name)) for name in one_of):
-        return None
-    return {
+    pruned = {
         **branch,
         "properties": {**branch["properties"], "args": {**args, "properties": properties}},
     }
+    return _one_of_branches(pruned, one_of) if one_of else [pruned]
+
+
+def _one_of_branches(branch: dict[str, Any], one_of: list[str]) -> list[dict[str, Any]]:
+    """`branch` once per field of its "at least one of" rule that can still be written, that
+    field required (a map or list with at least one entry). Their union is the rule, which
+    the decoding grammar can then enforce: without it a small model may answer
+    set_resources with no size at all, valid JSON that the Args model rejects."""
+    out = []
+    for name in one_of:
+        schema = branch["properties"]["args"]["properties"].get(name)
+        if _null_only(schema) or schema.get("maxItems") == 0:
+            continue
+        required = _require_fields(branch, [name])
+        properties = required["properties"]["args"]["properties"]
+        if properties[name].get("type") == "object":
+            properties[name] = {**properties[name], "minProperties": 1}
+        elif properties[name].get("type") == "array":
+            properties[name] = {**properties[name], "minItems": 1}
+        out.append(required)
+    return out
 
 
 def _null_only(schema: dict[str, Any] | None) -> bool:
@@ -367,8 +386,7 @@ class ToolRegistry:
             if named := _named_field(model, given_name):
                 fields.append(named)
             branches[index] = _require_fields(branch, fields)
-        narrowed = [_prune(b) for b in branches]
-        return {"anyOf": [b for b in narrowed if b is not None]}
+        return {"anyOf": [narrowed for b in branches for narrowed in _prune(b)]}
 
     def check_grounded(
         self,

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 # --- Kubernetes names --------------------------------------------------------------------
 
@@ -28,6 +28,16 @@ DNS1035_LABEL = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
 # model's decoding may only pick among the words of the request (`x-live: mentioned`, see
 # tools/registry.py), so it cannot invent a target the user never named.
 MENTIONED = {"x-live": "mentioned"}
+
+# A cross-field rule "at least one of these arguments" (the Args model's validator checks
+# it): the registry turns it into decoding branches, one per field (tools/registry.py).
+ONE_OF_REQUIRED = "x-one-of-required"
+
+
+def at_least_one_of(*fields: str) -> ConfigDict:
+    """model_config that publishes an Args model's "at least one of `fields`" rule."""
+    return ConfigDict(json_schema_extra={ONE_OF_REQUIRED: list(fields)})
+
 
 DnsLabel = Annotated[str, Field(pattern=DNS1123_LABEL, min_length=1, max_length=63)]
 DnsSubdomain = Annotated[str, Field(pattern=DNS1123_SUBDOMAIN, min_length=1, max_length=253)]

@@ -42,7 +42,9 @@ def build_llama(config: Any, tokenizer: Any) -> Any:
         num_hidden_layers=config.num_layers,
         num_attention_heads=config.num_heads,
         num_key_value_heads=config.num_heads,
-        max_position_embeddings=max(256, config.max_seq_len, config.base_seq_len),
+        # RoPE has no position weights, so a window past the trained lengths costs nothing:
+        # a long request (a URL in an env var) then gets an answer instead of a refusal.
+        max_position_embeddings=max(512, config.max_seq_len, config.base_seq_len),
         tie_word_embeddings=True,
         bos_token_id=tokenizer.convert_tokens_to_ids(CONTEXT_MARK),
         eos_token_id=tokenizer.convert_tokens_to_ids(END_MARK),

@@ -28,7 +28,8 @@ def registry() -> ToolRegistry:
 
 
 def tools_in(schema: dict) -> list[str]:
-    return [branch["properties"]["tool"]["const"] for branch in schema["anyOf"]]
+    """The tools a schema allows, once each (an "at least one of" rule splits a tool)."""
+    return list(dict.fromkeys(branch["properties"]["tool"]["const"] for branch in schema["anyOf"]))
 
 
 def branch(schema: dict, tool: str) -> dict:
@@ -163,6 +164,53 @@ def test_grounded_schemas_compile_for_the_grammar_backend(registry):
         schema = grammar_schema(registry.call_schema({MENTIONED_KIND: mentioned_values(text)}))
         grammar = llguidance.LLMatcher.grammar_from_json_schema(schema)
         assert llguidance.LLMatcher.validate_grammar(grammar) == ""
+
+
+def _byte_tokenizer():
+    """A tokenizer of single bytes: llguidance needs one to run a grammar over text."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {ch: i for i, ch in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
+    vocab["<eos>"] = len(vocab)
+    tokenizer = Tokenizer(models.BPE(vocab=vocab, merges=[]))
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    return PreTrainedTokenizerFast(tokenizer_object=tokenizer, eos_token="<eos>")
+
+
+@pytest.mark.parametrize(
+    ("answer", "decodable"),
+    [
+        ('{"tool":"set_resources","args":{"name":"web"}}', False),
+        ('{"tool":"set_resources","args":{"name":"web","memory_limit":"2Gi"}}', True),
+        ('{"tool":"gcf_update_config","args":{"name":"etl"}}', False),
+        ('{"tool":"gcf_update_config","args":{"name":"etl","env_set":{}}}', False),
+        ('{"tool":"gcf_update_config","args":{"name":"etl","env_set":{"MODE":"x"}}}', True),
+        ('{"tool":"lambda_update_config","args":{"name":"etl","env_unset":[]}}', False),
+        ('{"tool":"lambda_update_config","args":{"name":"etl","env_unset":["MODE"]}}', True),
+        ('{"tool":"lambda_update_config","args":{"name":"etl","timeout_s":30}}', True),
+    ],
+)
+def test_the_grammar_cannot_write_an_update_that_changes_nothing(registry, answer, decodable):
+    # The Args models reject these (at least one setting); the grammar used to allow them,
+    # and a served model wrote two in the 2026-12-02 release eval.
+    llguidance = pytest.importorskip("llguidance")
+    hf = pytest.importorskip("llguidance.hf")
+    tokenizer = _byte_tokenizer()
+    grammar = llguidance.LLMatcher.grammar_from_json_schema(
+        grammar_schema(registry.call_schema()), defaults={"whitespace_flexible": False}
+    )
+    matcher = llguidance.LLMatcher(hf.from_tokenizer(tokenizer), grammar)
+    ids = tokenizer.encode(answer, add_special_tokens=False)
+    decoded = matcher.try_consume_tokens(ids) == len(ids) and matcher.is_accepting()
+    assert decoded == decodable
+    parsed = True
+    try:
+        registry.parse_call(answer)
+    except InvalidCall:
+        parsed = False
+    assert parsed == decodable  # the grammar and the Args models agree
 
 
 def test_client_sends_the_words_and_refuses_an_invented_value(registry):

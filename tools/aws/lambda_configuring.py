@@ -27,10 +27,15 @@ from tools.aws.lambda_fields import (
 from tools.base import StrictArgs, ToolError
 from tools.context import ToolContext
 from tools.kinds import Change
+from tools.validation import at_least_one_of
 
 
 class UpdateConfigArgs(FunctionArgs):
     """Change settings of an existing Lambda function; name at least one."""
+
+    model_config = at_least_one_of(
+        "memory_mb", "timeout_s", "runtime", "handler", "description", "env_set", "env_unset"
+    )
 
     memory_mb: MemoryMb | None = None
     """Memory in MB, 128 to 10240 ("1 GB" is 1024)."""

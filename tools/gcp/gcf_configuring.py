@@ -21,11 +21,15 @@ from tools.gcp.gcf_fields import (
     check_env_size,
 )
 from tools.kinds import Change
-from tools.validation import MENTIONED, quantities_equal
+from tools.validation import MENTIONED, at_least_one_of, quantities_equal
 
 
 class UpdateConfigArgs(FunctionArgs):
     """Change service settings of an existing Cloud Function; name at least one."""
+
+    model_config = at_least_one_of(
+        "memory", "timeout_s", "min_instances", "max_instances", "env_set", "env_unset"
+    )
 
     memory: GcfMemory | None = None
     """Memory such as "512Mi" or "2Gi" (128Mi to 32Gi)."""

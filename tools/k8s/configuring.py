@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from tools.base import ToolError
 from tools.context import ToolContext
@@ -27,6 +27,7 @@ from tools.validation import (
     EnvDict,
     EnvName,
     MemoryQuantity,
+    at_least_one_of,
     check_request_within_limit,
     parse_quantity,
     quantities_equal,
@@ -126,11 +127,7 @@ class SetResourcesArgs(DeploymentArgs):
     """Change CPU/memory requests and limits of one container of a deployment."""
 
     # at least one of these (see _consistent): a request naming no size cannot be this call
-    model_config = ConfigDict(
-        json_schema_extra={
-            "x-one-of-required": ["cpu_request", "cpu_limit", "memory_request", "memory_limit"]
-        }
-    )
+    model_config = at_least_one_of("cpu_request", "cpu_limit", "memory_request", "memory_limit")
 
     container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED)
     """Container to change; omit when the deployment has a single container."""
