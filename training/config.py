@@ -96,9 +96,9 @@ class TrainConfig(BaseModel):
     """torch threads (None: torch's default)."""
     precision: Precision = "auto"
     """Training arithmetic: 'bf16' autocasts matrix products to bfloat16 (weights and
-    optimizer stay fp32), 'fp32' does not, 'auto' picks bf16 where the hardware has it
-    natively (AVX512-BF16/AMX CPUs, recent GPUs; ~1.7x faster steps on this machine's
-    CPU) and fp32 elsewhere. The artifact records the format used; the cache key uses it."""
+    optimizer stay fp32), 'fp32' does not, 'auto' picks bf16 where the CPU the pipeline
+    trains on has it natively (AVX512-BF16/AMX; ~1.7x faster steps on this machine) and
+    fp32 elsewhere. The artifact records the format used; the cache key uses it."""
 
     def digest(self) -> str:
         """Hash of every field that changes the result (name and threads excluded)."""

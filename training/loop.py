@@ -117,6 +117,7 @@ def fit(
     from tqdm.auto import tqdm
 
     params = [p for p in model.parameters() if p.requires_grad]
+    device_type = params[0].device.type  # autocast where the model computes
     optimizer = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.95), weight_decay=weight_decay)
     start, losses = 0, []
     if checkpoint.is_file():
@@ -131,7 +132,7 @@ def fit(
             group["lr"] = lr_at(step, peak=lr, warmup=warmup, total=steps)
         batch = make_batch(step)
         weights = batch.pop("loss_weights", None)
-        with autocast(precision):
+        with autocast(precision, device_type):
             if weights is None:
                 loss = model(**batch).loss
             else:  # a weighted objective (see pack_tokens): the model gives logits only

@@ -12,7 +12,11 @@ torch = pytest.importorskip("torch")
 
 
 def test_auto_resolves_to_what_the_hardware_does_natively():
-    assert resolve_precision("auto") == ("bf16" if native_bf16() else "fp32")
+    assert resolve_precision("auto") == ("bf16" if native_bf16("cpu") else "fp32")
+    # judged per device: a machine without CUDA has no native bf16 there, whatever its CPU
+    if not torch.cuda.is_available():
+        assert not native_bf16("cuda")
+        assert resolve_precision("auto", "cuda") == "fp32"
     assert resolve_precision("fp32") == "fp32"
     assert resolve_precision("bf16") == "bf16"
 
