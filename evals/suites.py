@@ -3,7 +3,7 @@
 - `handwritten`: evals/cases/handwritten (our own words, >= 150 cases);
 - `easy`: the handwritten cases tagged `difficulty: easy` (runs in the normal tests);
 - `synthetic`: the training pipeline's template-held-out test split
-  (datasets/generated/v1/test.jsonl), converted to cases;
+  (datasets/generated/<DATA_VERSION>/test.jsonl), converted to cases;
 - `scenarios`: engine-level cases (evals/cases/scenarios, see evals.scenarios);
 - any path to a case file or folder.
 """
@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from evals.cases import Case, CaseContext, CaseError, build_case, load_cases
+from training.data_gen import DATA_VERSION, GENERATED_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 HANDWRITTEN_DIR = CASES_DIR / "handwritten"
 SCENARIOS_DIR = CASES_DIR / "scenarios"
-SYNTHETIC_TEST = ROOT / "datasets" / "generated" / "v1" / "test.jsonl"
+SYNTHETIC_TEST = GENERATED_DIR / DATA_VERSION / "test.jsonl"
 CALL_SUITES = ("handwritten", "easy", "synthetic")
 
 

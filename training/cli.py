@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from training.config import describe_fields
+from training.data_gen import DATA_VERSION
 
 TRAIN_HELP = (
     "Train the model: generated data -> BPE tokenizer -> in-house LLaMA base -> LoRA "
@@ -58,7 +59,7 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
 
     @data.command("generate")
     def generate(
-        version: str = typer.Option("v1", "--version", help="Data set version folder."),
+        version: str = typer.Option(DATA_VERSION, "--version", help="Data set version folder."),
         seed: int = typer.Option(1234, "--seed", help="Seed for splits and draws."),
         man_dir: Path | None = typer.Option(
             None, "--man-dir", help="Refresh datasets/corpus from kubectl*.1.gz man pages here."
@@ -94,7 +95,9 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         typer.echo((folder / "DATA_CARD.md").read_text())
 
     @data.command("card")
-    def card(version: str = typer.Option("v1", "--version", help="Data set version.")) -> None:
+    def card(
+        version: str = typer.Option(DATA_VERSION, "--version", help="Data set version."),
+    ) -> None:
         """Print the data card of a generated data set."""
         from training.data_gen import GENERATED_DIR
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from training.data_gen import DATA_VERSION
 from training.precision import Precision
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
@@ -33,7 +34,7 @@ class TrainConfig(BaseModel):
     """Seed for model init, batching and LoRA init."""
 
     # data
-    data_version: str = Field(default="v1", pattern=r"^v[0-9]+$")
+    data_version: str = Field(default=DATA_VERSION, pattern=r"^v[0-9]+$")
     """Generated data set under datasets/generated/ (generated when missing)."""
     train_limit: int | None = Field(default=None, ge=1)
     """Use at most this many training records (None: all)."""

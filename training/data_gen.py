@@ -55,6 +55,9 @@ from training.templates import (
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = REPO_ROOT / "datasets" / "templates"
 GENERATED_DIR = REPO_ROOT / "datasets" / "generated"
+# The data set version the templates produce now: bumped whenever templates change the
+# splits (v2: 10 more phrasing families per tool), so figures name the data they ran on.
+DATA_VERSION = "v2"
 CLUSTER_ONLY_TOOLS = (
     "list_nodes",
     "create_namespace",
@@ -78,7 +81,7 @@ class GenerationError(ValueError):
 class GenerationSettings:
     """How much data to draw and how noisy it is."""
 
-    version: str = "v1"
+    version: str = DATA_VERSION
     """Data set version: the folder under datasets/generated/."""
     seed: int = 1234
     """Seed for the split and every draw (same seed, same bytes)."""
@@ -176,8 +179,10 @@ def render_record(
     """One (text, call) sample from one template text; returns the record and style tags."""
     tags, original = [family.style], template
     if SLOT_RE.search(template) and f"{{{SCOPE_SLOT}}}" in template:
+        # a request for every namespace may still name a cluster, never a namespace
+        cluster_only = family.tool in CLUSTER_ONLY_TOOLS or family.args.get("all_namespaces")
         phrase, scope_slots = choose_scope(
-            rng, cluster_only=family.tool in CLUSTER_ONLY_TOOLS, rate=settings.scope_rate
+            rng, cluster_only=bool(cluster_only), rate=settings.scope_rate
         )
         if any(f"{{{s}}}" in template for s in scope_slots):
             phrase, scope_slots = "", ()

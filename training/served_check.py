@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from training.data_gen import GENERATED_DIR, read_split
+from training.data_gen import DATA_VERSION, GENERATED_DIR, read_split
 from training.evaluate import NON_ACTIONS, score_call
 
 
@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("artifact", type=Path, help="Artifact folder (artifacts/models/NAME).")
     parser.add_argument("--split", default="test", help="Data split to score.")
     parser.add_argument("--limit", type=int, default=None, help="Score at most N records.")
-    parser.add_argument("--version", default="v1", help="Data set version.")
+    parser.add_argument("--version", default=DATA_VERSION, help="Data set version.")
     args = parser.parse_args()
     result = check_served(args.artifact, split=args.split, limit=args.limit, version=args.version)
     print(json.dumps(result, indent=2))

@@ -18,6 +18,7 @@ from llm.grounding import (
     named_scopes,
 )
 from tools.registry import CHOICE_KIND, MENTIONED_KIND, InvalidCall, ToolRegistry
+from training.data_gen import DATA_VERSION, GENERATED_DIR
 
 CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}
 
@@ -459,7 +460,7 @@ def _expected_calls():
 
     repo = Path(__file__).resolve().parents[2]
     for split in ("valid", "test"):
-        for line in (repo / "datasets/generated/v1" / f"{split}.jsonl").open():
+        for line in (GENERATED_DIR / DATA_VERSION / f"{split}.jsonl").open():
             record = json.loads(line)
             text = record["messages"][-2]["content"]
             yield text, record["live"], record["context"], record["target"]

@@ -18,7 +18,7 @@ def registry_check():
 
 @pytest.fixture(scope="session")
 def small_data(tmp_path_factory, registry_check) -> Path:
-    """A generated data set with few samples per family (root folder holding v1/)."""
+    """A generated data set with few samples per family (root folder holding DATA_VERSION/)."""
     registry, known = registry_check
     root = tmp_path_factory.mktemp("data")
     settings = GenerationSettings(per_family={"train": 5, "valid": 2, "test": 3})

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from llm.prompt import SPECIAL_TOKENS
-from training.data_gen import read_split
+from training.data_gen import DATA_VERSION, read_split
 from training.modeling import LORA_TARGETS, BaseModelError, load_base_checkpoint
 from training.pipeline import train_model
 
@@ -61,7 +61,7 @@ def _checkpoint(family, folder, texts):
 
 @pytest.mark.parametrize("family", ["llama", "falcon"])
 def test_base_model_path_trains_an_adapter(family, small_data, tmp_path, tiny_config):
-    texts = [r["messages"][1]["content"] for r in read_split(small_data / "v1", "train")]
+    texts = [r["messages"][1]["content"] for r in read_split(small_data / DATA_VERSION, "train")]
     base = _checkpoint(family, tmp_path / f"tiny-{family}", texts)
     config = tiny_config(name=f"ext-{family}", lora_steps=4, eval_limit=2)
     artifact = train_model(
@@ -84,7 +84,7 @@ def test_base_model_path_trains_an_adapter(family, small_data, tmp_path, tiny_co
 def test_marker_rows_start_distinct(small_data, tmp_path):
     import torch
 
-    texts = [r["messages"][1]["content"] for r in read_split(small_data / "v1", "train")]
+    texts = [r["messages"][1]["content"] for r in read_split(small_data / DATA_VERSION, "train")]
     base = _checkpoint("llama", tmp_path / "tiny", texts)
     model, tokenizer, _ = load_base_checkpoint(str(base))
     rows = model.get_input_embeddings().weight[

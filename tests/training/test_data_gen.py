@@ -11,16 +11,18 @@ import pytest
 from training.catalogue import REGISTRY_ONLY_TOOLS, CatalogueError, check_call
 from training.data_card import read_card
 from training.data_gen import (
+    DATA_VERSION,
     TEMPLATES_DIR,
     GenerationError,
     GenerationSettings,
     generate_dataset,
+    generate_records,
     read_split,
 )
 from training.templates import TemplateError, load_templates, split_families
 
 REPO = Path(__file__).resolve().parents[2]
-COMMITTED = REPO / "datasets" / "generated" / "v1"
+COMMITTED = REPO / "datasets" / "generated" / DATA_VERSION
 SPLITS = ("train", "valid", "test")
 
 
@@ -30,7 +32,7 @@ def _all(folder: Path) -> dict[str, list[dict]]:
 
 def test_every_target_passes_catalogue_and_registry(small_data, registry_check):
     registry, known = registry_check
-    records = _all(small_data / "v1")
+    records = _all(small_data / DATA_VERSION)
     assert all(records.values())
     for rows in records.values():
         for record in rows:
@@ -44,7 +46,7 @@ def test_every_target_passes_catalogue_and_registry(small_data, registry_check):
 def test_every_cloud_tool_is_generated_and_parses(small_data, registry_check):
     registry, known = registry_check
     assert set(REGISTRY_ONLY_TOOLS) <= set(known)
-    records = _all(small_data / "v1")
+    records = _all(small_data / DATA_VERSION)
     for split in SPLITS:
         cloud = [r for r in records[split] if r["tool"] in REGISTRY_ONLY_TOOLS]
         assert {r["tool"] for r in cloud} == set(REGISTRY_ONLY_TOOLS), split
@@ -98,7 +100,7 @@ def test_committed_test_split_is_registry_valid(registry_check):
 
 
 def test_splits_are_disjoint_by_family(small_data):
-    records = _all(small_data / "v1")
+    records = _all(small_data / DATA_VERSION)
     families = {split: {r["family"] for r in rows} for split, rows in records.items()}
     assert not families["train"] & families["test"]
     assert not families["train"] & families["valid"]
@@ -133,7 +135,7 @@ def test_generation_is_deterministic(tmp_path, registry_check):
 
 
 def test_card_counts_match_records(small_data):
-    folder = small_data / "v1"
+    folder = small_data / DATA_VERSION
     card = read_card(folder)
     for split, rows in _all(folder).items():
         counts = Counter(r["tool"] for r in rows)
@@ -144,7 +146,7 @@ def test_card_counts_match_records(small_data):
 
 
 def test_scope_only_when_said(small_data):
-    for record in read_split(small_data / "v1", "train"):
+    for record in read_split(small_data / DATA_VERSION, "train"):
         args = record["target"]["args"]
         text = record["messages"][1]["content"].lower()
         if "namespace" in args:
@@ -154,10 +156,22 @@ def test_scope_only_when_said(small_data):
             assert args["cluster"].replace("-", "") in squeezed, record
 
 
+def test_every_namespace_requests_never_name_one(registry_check):
+    """A scope phrase added to an all-namespaces request names a cluster, not a namespace
+    ("list deployments in every namespace in prod" would contradict itself)."""
+    registry, known = registry_check
+    wide = [f for f in load_templates(TEMPLATES_DIR) if f.args.get("all_namespaces")]
+    settings = GenerationSettings(per_family={"train": 60, "valid": 60, "test": 60})
+    records = generate_records(wide, settings, registry=registry, registry_tools=known)
+    rows = [r for split in SPLITS for r in records[split]]
+    assert any("cluster" in r["target"]["args"] for r in rows)  # scope phrases were drawn
+    assert not [r for r in rows if "namespace" in r["target"]["args"]]
+
+
 def test_sizes_are_canonical(small_data):
     sizes = [
         r["target"]["args"][key]
-        for r in read_split(small_data / "v1", "train")
+        for r in read_split(small_data / DATA_VERSION, "train")
         for key in ("memory", "memory_limit", "memory_request")
         if key in r["target"]["args"]
     ]
@@ -219,7 +233,7 @@ def test_catalogue_rejects_non_canonical_memory():
 
 def test_calls_keep_schema_order(small_data, registry_check):
     registry, _ = registry_check
-    for record in read_split(small_data / "v1", "test"):
+    for record in read_split(small_data / DATA_VERSION, "test"):
         assert list(record["target"]) == ["tool", "args"]
         fields = list(registry.args_model(record["tool"]).model_fields)
         keys = list(record["target"]["args"])

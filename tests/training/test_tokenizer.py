@@ -8,7 +8,7 @@ import pytest
 
 from llm.prompt import CHAT_TEMPLATE, SPECIAL_TOKENS, chat_messages, render_prompt, render_target
 from training.corpus import man_documents, tokenizer_texts
-from training.data_gen import read_split
+from training.data_gen import DATA_VERSION, read_split
 from training.tokenizer import (
     json_fragments,
     load_tokenizer,
@@ -20,7 +20,7 @@ from training.tokenizer import (
 
 @pytest.fixture(scope="module")
 def tokenizer(small_data, tmp_path_factory):
-    records = read_split(small_data / "v1", "train")
+    records = read_split(small_data / DATA_VERSION, "train")
     trained = train_tokenizer(
         tokenizer_texts(records, man_documents()[:50]),
         vocab_size=500,
