@@ -183,6 +183,9 @@ _ENV_SETTING = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\s+(?:to|as|=|:)\s*\S+")
 # Words that contain a scope-like word without naming a scope: URLs, `KEY=value` pairs
 # ("REGION=eu-west-1") and image references ("payments:v2", "ghcr.io/acme/prod:1").
 _NOT_A_SCOPE = re.compile(r"\S*://\S*|\S*=\S*|[\w./-]+:[\w.-]*\w")
+# ...except kubectl's own scope flags written with "=" ("--namespace=backend",
+# "--context=us-central"): they name a scope, so the "=" becomes a space first.
+_SCOPE_FLAG = re.compile(r"(?<!\S)(--?(?:namespace|ns|n|context|cluster))=", re.IGNORECASE)
 
 
 # "called cache-3", "named `billing`", "name it web-2"
@@ -223,7 +226,8 @@ def _alias_pattern(value: str) -> re.Pattern[str]:
 
 def named_scopes(text: str, values: list[str]) -> list[str]:
     """The `values` (aliases such as "us-central", "prod-aws") that `text` names."""
-    plain = _NOT_A_SCOPE.sub(" ", _ENV_SETTING.sub(" ", text).lower())
+    flags_apart = _SCOPE_FLAG.sub(r"\1 ", text)
+    plain = _NOT_A_SCOPE.sub(" ", _ENV_SETTING.sub(" ", flags_apart).lower())
     return [v for v in values if _alias_pattern(v).search(plain)]
 
 

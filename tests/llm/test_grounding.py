@@ -266,6 +266,12 @@ SCOPES = {
         ("publish lambda tile in our production AWS account", "aws_account", ["prod-aws"]),
         ("publish lambda tile in the AWS dev account", "aws_account", ["dev-aws"]),
         ("copy web from staging to prod", "namespace", ["staging", "prod"]),
+        # kubectl's scope flags, with a space or an "="
+        ("kubectl get deploy --namespace=payments", "namespace", ["payments"]),
+        ("kubectl get deploy -n staging", "namespace", ["staging"]),
+        ("k get no --context=us-central", "cluster", ["us-central"]),
+        ("K GET NO --CONTEXT=US-central!", "cluster", ["us-central"]),
+        ("kubectl get deploy --ns=`prod`", "namespace", ["prod"]),
         # scope-like words that name no scope: an env value, an image, a URL, a longer name
         ("set REGION=eu-west-1 on web", "cluster", []),
         ("set NODE_ENV to production for catalog", "namespace", []),
