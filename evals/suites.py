@@ -17,7 +17,6 @@ from typing import Any
 from evals.cases import Case, CaseContext, CaseError, build_case, load_cases
 from training.data_gen import DATA_VERSION, GENERATED_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 HANDWRITTEN_DIR = CASES_DIR / "handwritten"
 SCENARIOS_DIR = CASES_DIR / "scenarios"

@@ -56,7 +56,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = REPO_ROOT / "datasets" / "templates"
 GENERATED_DIR = REPO_ROOT / "datasets" / "generated"
 # The data set version the templates produce now: bumped whenever templates change the
-# splits (v2: 10 more phrasing families per tool), so figures name the data they ran on.
+# splits (v2: 20 more phrasing families per tool), so figures name the data they ran on.
 DATA_VERSION = "v2"
 CLUSTER_ONLY_TOOLS = (
     "list_nodes",
@@ -180,10 +180,8 @@ def render_record(
     tags, original = [family.style], template
     if SLOT_RE.search(template) and f"{{{SCOPE_SLOT}}}" in template:
         # a request for every namespace may still name a cluster, never a namespace
-        cluster_only = family.tool in CLUSTER_ONLY_TOOLS or family.args.get("all_namespaces")
-        phrase, scope_slots = choose_scope(
-            rng, cluster_only=bool(cluster_only), rate=settings.scope_rate
-        )
+        cluster_only = family.tool in CLUSTER_ONLY_TOOLS or bool(family.args.get("all_namespaces"))
+        phrase, scope_slots = choose_scope(rng, cluster_only=cluster_only, rate=settings.scope_rate)
         if any(f"{{{s}}}" in template for s in scope_slots):
             phrase, scope_slots = "", ()
         template = template.replace(f"{{{SCOPE_SLOT}}}", phrase)
