@@ -10,10 +10,27 @@ A "word" is a whitespace-separated token with chat decoration stripped (code spa
 brackets, trailing punctuation, a possessive 's), plus its pieces around `=` and after the
 first `/` (`deploy/web`, `app=nginx:1.27`), each also lower-cased (DNS names are). The
 command's own words ("create", "namespace", "the", "pls": `COMMAND_WORDS`) are not values.
-Numbers count as typed in digits anywhere in a word ("3-10", "--replicas=4", "85%") or as
-words ("ten"): integer arguments such as replicas take their value from these.
-Sizes and durations count as typed in their canonical form: "2 gigs" offers "2Gi" (and
-2048 for arguments in MB), "half a core" offers "500m", "5 minutes" offers 300.
+Numbers count as typed in digits in a word ("3-10", "--replicas=4") or as words ("ten"),
+but not inside a name or a version ("api-v3", "k8s", "nginx:1.27.3"): integer arguments
+such as replicas take their value from these.
+
+A number typed with a unit (`unit_mentions`) is a value of that unit only: "80%" is a CPU
+target, "4GB" a size, "30s" a timeout, "port 8080" a port, never a replica count. Each is
+offered in its canonical form to the arguments the tools mark with its unit (`x-unit`):
+"2 gigs" offers "2Gi" (and 2048 for arguments in MB), "half a core" "500m", "5 minutes"
+300. And the user said it, so a tool's one argument of that unit must be written: a Lambda
+update for "4GB memory, timeout 10 seconds" cannot drop the memory and take its timeout
+from the "4". Ambiguous ones ("128m": milli or mega; "5 min and 20 max"; "500s" errors;
+"a sec") are weak: offered, still bare numbers, never required. The bounds of a range
+("min 3, max five", "minReplicas=1") and replica counts ("ten replicas", "x3") work the
+same way, but only for tools with such arguments: to any other tool they are bare
+numbers ("scale to max 5").
+
+A log filter is typed too: a word or a phrase of two or three words ("connection
+refused"). Environment variables are typed too: a map argument's keys are the request's words, in
+the order typed, and its values any word typed ("on", "8080"); kubectl's "NAME-" names a
+variable to remove. A variable typed as `KEY=value` ("LOG_LEVEL=debug") is set to that
+value, and a tool with one map must set every such variable.
 
 A new object's name the request gives ("called cache-3", "named billing") is written:
 a tool's typed `name` argument must be that word, optional or not; a small model that
@@ -34,9 +51,9 @@ may not say any, and the channel's default applies. A model cannot move a reques
 another cluster than the one typed, nor invent a namespace nobody mentioned.
 
 Together these rules allow every expected call of our held-out splits and hand-written
-suite (tests/llm/test_grounding.py checks it) and all but two typos ("zeero") among the
-24,010 training records: a rule that forbade right answers would cost accuracy no model
-can win back.
+suite (tests/llm/test_grounding.py checks it) and all but four typos ("zeero", "noting")
+among the 56,350 training actions of data v2: a rule that forbade right answers would cost
+accuracy no model can win back.
 
 `ground_request` applies all of it to one request: the client sends the grammar it
 allows and re-checks the answer against it (tools/registry.py).
@@ -49,8 +66,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tools.registry import CHOICE_KIND, MENTIONED_KIND
-from tools.validation import format_cpu, format_memory
+from tools.registry import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND, TYPED_KIND, unit_kind
+from tools.validation import UNITS, format_cpu, format_memory
 
 NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -62,7 +79,7 @@ TENS_WORDS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 10
 
 
 # Characters that wrap a word in chat without being part of it.
-_EDGE = "`'\"()[]{}<>,;!?*\u201c\u201d\u2018\u2019"
+_EDGE = "`'\"()[]{}<>,;!?*+\u201c\u201d\u2018\u2019"
 _POSSESSIVES = ("'s", "\u2019s", "'S", "\u2019S")
 
 
@@ -76,54 +93,208 @@ def _clean(piece: str) -> str:
     return piece
 
 
-_NUMBER = r"(\d+(?:\.\d+)?|" + "|".join([*NUMBER_WORDS, "a quarter", "a half", "half a", "a"]) + ")"
-_MEBI = r"mi|mib|mb|m|megs?|megabytes?"
+_WORD_NUMBERS = "|".join([*NUMBER_WORDS, *TENS_WORDS, "a quarter", "a half", "half a", "an", "a"])
+
+
+def _quantity(units: str, after: str = "") -> re.Pattern[str]:
+    """A number followed by one of `units`: digits with or without a space ("2gb", "2 gb"),
+    a number word with one ("two gigs"; "as" is not "a s")."""
+    return re.compile(
+        rf"\b(?:(\d+(?:\.\d+)?)\s*|({_WORD_NUMBERS})\s+)(?:{units})\b{after}", re.IGNORECASE
+    )
+
+
+_MEBI = r"mi|mib|mb|megs?|megabytes?"
 _GIBI = r"gi|gib|gb|g|gigs?|gigabytes?"
-_MEMORY_RE = re.compile(rf"\b{_NUMBER}\s*({_MEBI}|{_GIBI})\b(?!\s*cpu)")
-_CPU_RE = re.compile(rf"\b{_NUMBER}\s*(m\b|millicores?|(?:of a )?(?:v?cpus?|cores?))")
-_MINUTES_RE = re.compile(rf"\b{_NUMBER}\s*(minutes?|mins?)\b")
-_HOURS_RE = re.compile(rf"\b({_NUMBER[1:-1]}|an)\s*(hours?|hrs?|h)\b")
-_FRACTIONS = {"a quarter": Decimal("0.25"), "a half": Decimal("0.5"), "half a": Decimal("0.5")}
+_MEMORY_RE = _quantity(rf"(?P<mebi>{_MEBI})|{_GIBI}")
+_CPU_RE = _quantity(
+    r"(?P<milli>millicores?)|(?:of an? )?(?:v?cpus?|cores?)",
+    # not a CPU target: "9 cpu utilization 61%", "max 14 cpu 84%"
+    after=r"(?!\s*(?:util|usage|load|target|threshold|%|\d|[=:]\s*\d))",
+)
+# "when you've a sec" and "allow an hour" offer a duration without requiring one.
+# "128m" is millicores to Kubernetes and megabytes to many people: it offers both and is
+# a weak mention (below)
+_MILLI_OR_MEGA_RE = _quantity("m")
+_CPU_AFTER = re.compile(r"\s*(?:of\s+)?(?:v?cpus?|cores?)\b")  # "500m cpu"
+_CPU_BEFORE = re.compile(r"\b(?:cpu|cores?)\W{0,3}$")  # "cpu: 500m"
+_MEMORY_AFTER = re.compile(r"\s*(?:of\s+)?(?:ram|mem|memory)\b")  # "128m of memory"
+_MEMORY_BEFORE = re.compile(r"\b(?:ram|mem|memory)\W{0,3}$")  # "memory=128m"
 _TENTH = re.compile(r"\ba tenth of a (?:v?cpus?|cores?)\b")
+_SECONDS_RE = _quantity(r"s|secs?|seconds?")
+_MINUTES_RE = _quantity(r"minutes?|mins")
+_MIN_RE = _quantity("min")  # "5 min": minutes, or a minimum ("5 min and 20 max")
+_HOURS_RE = _quantity(r"hours?|hrs?|h")
+_PERCENT_RE = re.compile(rf"\b(?:(\d+(?:\.\d+)?)\s*|({_WORD_NUMBERS})\s+)(?:%|percent\b|pct\b)")
+# The bounds of a range: "min 2", "minReplicas=1", "--max=10", "at most 8", "four minimum"
+_BOUND_NUMBER = rf"(?:(\d+)|({_WORD_NUMBERS}))\b"
+# Before the word, "a"/"an" is an article, not one: "a max runtime", "restart a pod".
+_COUNT_NUMBER = rf"(?:(\d+)|({'|'.join([*NUMBER_WORDS, *TENS_WORDS])}))\b"
+_BOUND_AFTER = r"(?:[-_ ]?(?:replicas|pods|instances))?\s*(?:of\s+)?[=:]?\s*"
+# The word before the number first: in "min 1 max 14", 1 is the minimum, not "1 max".
+_BOUND_RES = (
+    ("min", re.compile(rf"\b(?:min(?:imum)?{_BOUND_AFTER}|at least\s+){_BOUND_NUMBER}", re.I)),
+    (
+        "max",
+        re.compile(rf"\b(?:max(?:imum)?{_BOUND_AFTER}|at most\s+|up to\s+){_BOUND_NUMBER}", re.I),
+    ),
+    ("min", re.compile(rf"\b{_COUNT_NUMBER}\s*minimum\b", re.I)),
+    ("max", re.compile(rf"\b{_COUNT_NUMBER}\s*max(?:imum)?\b", re.I)),
+)
+# Replica counts: "3 replicas", "ten pods", "9 reps", "--replicas=14", "replicas: 2", "x3"
+_REPLICAS_RES = (
+    re.compile(rf"\b{_COUNT_NUMBER}\s*(?:replicas?|reps|pods|copies)\b", re.I),
+    re.compile(rf"\breplicas?\s*[=:]?\s*{_BOUND_NUMBER}", re.I),
+    re.compile(r"(?<![\w-])x(\d+)\b|\b(\d+)x\b()", re.I),
+)
+# "--cpu-percent=63", "cpu percent 70"
+_PERCENT_FLAG_RE = re.compile(r"\b(?:cpu[-_ ]?)?percent(?:age)?\s*[=:]?\s*(\d+)\b", re.IGNORECASE)
+# An upper-case `KEY=` inside a word: an environment variable being set
+_ENV_ASSIGNMENT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9_]*=")
+# HTTP statuses in the plural ("throwing 500s") read like durations
+_STATUS_CODES = re.compile(r"[45]\d\d")
+# "port 8080", "--port=4000", "container port 5432", "ports 80 and 443"
+_PORT_RE = re.compile(r"\bports?\b\s*(?:=|:|number|no\.?)?\s*(\d+)(?:\s*(?:,|and|&)\s*(\d+))*")
+_FRACTIONS = {"a quarter": Decimal("0.25"), "a half": Decimal("0.5"), "half a": Decimal("0.5")}
+
+# A number typed with a unit ("80%", "4GB", "30s", "port 8080") is a value of that unit only
+# (tools/validation.UNITS): it fills an argument the tools mark with the same `x-unit`,
+# never a count such as replicas, and the tool's one argument of that unit must be written
+# (the user said it; a model that leaves it out silently applies a default). Bare numbers
+# ("scale to 3", "timeout 30") fill any numeric argument. A weak mention ("128m", "5 min",
+# "500s") offers its unit's value but stays a bare number too and requires nothing.
 
 
 def _number(word: str) -> Decimal | None:
+    word = word.lower()
     if word in _FRACTIONS:
         return _FRACTIONS[word]
     if word in ("a", "an"):
         return Decimal(1)
     if word in NUMBER_WORDS:
         return Decimal(NUMBER_WORDS.index(word))
+    if word in TENS_WORDS:
+        return Decimal(TENS_WORDS[word])
     try:
         return Decimal(word)
     except InvalidOperation:
         return None
 
 
-def mentioned_quantities(text: str) -> set[str]:
-    """Canonical sizes and durations typed in `text` (see the module docstring)."""
-    lower, found = text.lower(), set()
-    for number, unit in _MEMORY_RE.findall(lower):
-        amount = _number(number)
-        if amount is None or amount <= 0:
+@dataclass(frozen=True)
+class UnitMentions:
+    """The numbers a request types with a unit (see `unit_mentions`)."""
+
+    values: dict[str, set[str]]
+    """Canonical values per unit (tools/validation.UNITS)."""
+    strong: frozenset[str]
+    """Units typed unambiguously at least once: their one argument must be written."""
+    spans: list[tuple[int, int]]
+    """Where the unambiguous ones are: their digits are not bare numbers."""
+    bare: frozenset[str] = frozenset()
+    """The numbers of the ambiguous ones ("128m", "500s"), which stay bare numbers."""
+
+
+def unit_mentions(text: str) -> UnitMentions:
+    """Sizes, CPU amounts, durations, percentages and ports typed in `text`, each in the
+    canonical form its arguments take: "2 gigs" -> "2Gi" and 2048 (MB), "half a core" ->
+    "500m", "5 minutes" -> 300 (seconds), "80%" -> 80, "--port=4000" -> 4000."""
+    values: dict[str, set[str]] = {unit: set() for unit in UNITS}
+    strong: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    bare: set[str] = set()
+    # An environment variable's name ("PORT=8080", "MAX=250") is not the app's port or bound.
+    env_keys = [m.span() for m in _ENV_ASSIGNMENT.finditer(text)]
+
+    def add(unit: str, value: str | None, found: re.Match[str], weak: bool = False) -> None:
+        if value is None or any(start <= found.start() < end for start, end in env_keys):
+            return
+        values[unit].add(value)
+        if not weak:
+            strong.add(unit)
+            spans.append(found.span())
+        elif found.group(1) and found.group(1).isdigit():
+            bare.add(str(int(found.group(1))))
+
+    def amount_of(found: re.Match[str]) -> Decimal | None:
+        amount = _number(found.group(1) or found.group(2))
+        return amount if amount is not None and amount > 0 else None
+
+    def memory(mebibytes: Decimal) -> list[str]:
+        if mebibytes != mebibytes.to_integral_value():
+            return []
+        return [format_memory(mebibytes * 2**20), str(int(mebibytes))]
+
+    def cpu(millis: Decimal) -> str | None:
+        return format_cpu(millis / 1000) if millis == millis.to_integral_value() else None
+
+    def whole(amount: Decimal) -> str | None:
+        return str(int(amount)) if amount == amount.to_integral_value() else None
+
+    for found in _MEMORY_RE.finditer(text):
+        if (amount := amount_of(found)) is not None:
+            for value in memory(amount * (1 if found.group("mebi") else 1024)):
+                add("memory", value, found)
+    for found in _CPU_RE.finditer(text):
+        if (amount := amount_of(found)) is not None:
+            add("cpu", cpu(amount if found.group("milli") else amount * 1000), found)
+    for found in _MILLI_OR_MEGA_RE.finditer(text):
+        if (amount := amount_of(found)) is None:
             continue
-        mebibytes = amount * (1024 if re.fullmatch(_GIBI, unit) else 1)
-        if mebibytes == mebibytes.to_integral_value():
-            found |= {format_memory(mebibytes * 2**20), str(int(mebibytes))}
-    for number, _unit in _CPU_RE.findall(lower):
-        amount = _number(number)
-        if amount is not None and amount > 0:
-            millis = amount if _unit == "m" or _unit.startswith("milli") else amount * 1000
-            if millis == millis.to_integral_value():
-                found.add(format_cpu(millis / 1000))
-    if _TENTH.search(lower):
-        found.add("100m")
-    for pattern, seconds in ((_MINUTES_RE, 60), (_HOURS_RE, 3600)):
-        for number, _unit in pattern.findall(lower):
-            amount = _number(number)
-            if amount is not None and (amount * seconds) == (amount * seconds).to_integral_value():
-                found.add(str(int(amount * seconds)))
-    return found
+        before, after = text[: found.start()].lower(), text[found.end() :].lower()
+        # the word after it decides ("128m of ram"), else the word before ("cpu: 500m")
+        said_cpu, said_memory = bool(_CPU_AFTER.match(after)), bool(_MEMORY_AFTER.match(after))
+        if not (said_cpu or said_memory):
+            said_cpu, said_memory = (
+                bool(_CPU_BEFORE.search(before)),
+                bool(_MEMORY_BEFORE.search(before)),
+            )
+        if not said_memory:
+            add("cpu", cpu(amount), found, weak=not said_cpu)
+        if not said_cpu:
+            for value in memory(amount):
+                add("memory", value, found, weak=not said_memory)
+    for found in _TENTH.finditer(text.lower()):
+        add("cpu", "100m", found)
+    for pattern, seconds in ((_SECONDS_RE, 1), (_MINUTES_RE, 60), (_HOURS_RE, 3600)):
+        for found in pattern.finditer(text):
+            if (amount := amount_of(found)) is not None:
+                status = _STATUS_CODES.fullmatch(found.group(1) or "")
+                idiom = (found.group(2) or "").lower() in ("a", "an")  # "when you've a sec"
+                weak = idiom or (pattern is _SECONDS_RE and status is not None)
+                add("seconds", whole(amount * seconds), found, weak=weak)
+    for found in _MIN_RE.finditer(text):
+        if (amount := amount_of(found)) is not None:
+            add("seconds", whole(amount * 60), found, weak=True)
+    bounded: set[int] = set()  # where the numbers that are already a bound start
+    for unit, pattern in _BOUND_RES:
+        for found in pattern.finditer(text):
+            group = next(i for i, g in enumerate(found.groups(), 1) if g)
+            amount = _number(found.group(group))
+            if amount is not None and found.start(group) not in bounded:
+                bounded.add(found.start(group))
+                add(unit, whole(amount), found)
+    for pattern in _REPLICAS_RES:
+        for found in pattern.finditer(text):
+            group = next(i for i, g in enumerate(found.groups(), 1) if g)
+            amount = _number(found.group(group))
+            if amount is not None and found.start(group) not in bounded:
+                bounded.add(found.start(group))
+                add("replicas", whole(amount), found)
+    for found in _PERCENT_RE.finditer(text.lower()):
+        if (amount := amount_of(found)) is not None:
+            add("percent", whole(amount), found)
+    for found in _PERCENT_FLAG_RE.finditer(text):
+        add("percent", str(int(found.group(1))), found)
+    for found in _PORT_RE.finditer(text.lower()):
+        if any(start <= found.start() < end for start, end in env_keys):
+            continue
+        for port in re.findall(r"\d+", text[found.start(1) : found.end()]):
+            values["port"].add(str(int(port)))
+        strong.add("port")
+        spans.append((found.start(1), found.end()))
+    found_values = {u: v for u, v in values.items() if v}
+    return UnitMentions(found_values, frozenset(strong), spans, frozenset(bare))
 
 
 # Words of the request itself, never a value it gives: "create namespace sc-team" names
@@ -138,26 +309,92 @@ COMMAND_WORDS = frozenset(
 
 
 def mentioned_values(text: str) -> list[str]:
-    """Candidate values typed in `text`, sorted and unique (see the module docstring)."""
-    found: set[str] = set()
-    for raw in text.split():
+    """Candidate values typed in `text`, unique, in the order typed (a map's keys are
+    offered in this order: "A=1 B=2" is written A first): its words, and the numbers it
+    types without a unit (see the module docstring; `unit_mentions` has the others)."""
+    typed_units = unit_mentions(text)
+    spans = typed_units.spans
+
+    def plain(start: int) -> bool:  # not part of "80%", "4GB", "30s", "port 8080"
+        return not any(low <= start < high for low, high in spans)
+
+    found: dict[str, None] = {}  # ordered set
+
+    def keep(*values: str) -> None:
+        found.update(dict.fromkeys(values))
+
+    for typed in re.finditer(r"\S+", text):
+        raw, offset = typed.group(), typed.start()
         word = _clean(raw)
-        pieces = {word, *word.split("="), *word.split(":")}  # app=img, redis:7.2
-        pieces |= {p.split("/", 1)[1] for p in pieces if "/" in p}
+        # app=img, redis:7.2, and kubectl's "NAME-" (remove the variable NAME)
+        pieces = [word, *word.split("="), *word.split(":"), word.removesuffix("-")]
+        pieces += [p.split("/", 1)[1] for p in pieces if "/" in p]
         for piece in map(_clean, pieces):
-            if piece and piece.lower() not in COMMAND_WORDS:
-                found |= {piece, piece.lower()}
-        found |= {str(int(digits)) for digits in re.findall(r"\d+", word)}
-        for letters in re.findall(r"[a-z]+", word.lower()):  # "one..five", "two-to-ten"
+            # bare numbers come from the digits below, where their place is known
+            if piece and piece.lower() not in COMMAND_WORDS and not piece.isdigit():
+                keep(piece, piece.lower())
+        # digits anywhere in a word ("3-10", "--replicas=4", "4x") but not inside a name or
+        # a hash ("v3", "k8s", "sha-9ec6957") or a dotted version ("nginx:1.27.3")
+        for digits in re.finditer(r"(?<![A-WYZa-wyz\d])(?<!\d\.)\d+(?!\.\d|\d|[A-WYZa-wyz])", raw):
+            if plain(offset + digits.start()):
+                keep(str(int(digits.group())))
+        if version := re.fullmatch(r"[vV](\d+)", word):  # "v47": a version, unlike "api-v3"
+            keep(str(int(version.group(1))))
+        for run in re.finditer(r"[a-z]+", raw.lower()):  # "one..five", "two-to-ten"
+            if not plain(offset + run.start()):
+                continue
+            letters = run.group()
             if letters.startswith("x") and letters[1:] in NUMBER_WORDS:  # "xfour": 4 pods
                 letters = letters[1:]
             if letters in NUMBER_WORDS:
-                found.add(str(NUMBER_WORDS.index(letters)))
+                keep(str(NUMBER_WORDS.index(letters)))
             elif letters in TENS_WORDS:
-                found.add(str(TENS_WORDS[letters]))
+                keep(str(TENS_WORDS[letters]))
             elif letters in ZERO_WORDS:
-                found.add("0")
-    return sorted(found | mentioned_quantities(text))
+                keep("0")
+    keep(*sorted(typed_units.bare))
+    # phrases of two and three words, for free text such as a log filter ("connection
+    # refused", "out of memory"); fields with a name's pattern never take them
+    plain_words = [w for w in map(_clean, text.split()) if w]
+    for word in plain_words:  # "any errors in the logs?" filters on "error"
+        if len(word) > 4 and word.isalpha() and word.lower().endswith("s"):
+            keep(word.lower()[:-1])
+    for size in (2, 3):
+        for start in range(len(plain_words) - size + 1):
+            phrase = " ".join(plain_words[start : start + size])
+            keep(phrase, phrase.lower())
+    return list(found)
+
+
+def typed_words(text: str) -> list[str]:
+    """Every word and `KEY=value` piece of `text` in the order typed, command words and
+    numbers included: the values of a map (environment variables) may be any of them
+    ("ENABLE_X=on", "PORT=8080")."""
+    found: dict[str, None] = {}
+    for raw in text.split():
+        word = _clean(raw)
+        for piece in map(_clean, [word, *word.split("=")]):
+            if piece:
+                found[piece] = None
+    return list(found)
+
+
+_ENV_KEY = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def typed_pairs(text: str) -> list[str]:
+    """The environment variables `text` sets as `KEY=value` ("LOG_LEVEL=debug",
+    "--env=PORT=8080"), in the order typed: an upper-case key, the rest of the word as its
+    value. The call must set each to exactly that value."""
+    pairs: dict[str, None] = {}
+    for raw in text.split():
+        parts = _clean(raw).split("=")
+        for index, key in enumerate(parts[:-1]):
+            value = _clean("=".join(parts[index + 1 :]))
+            if _ENV_KEY.fullmatch(key) and value:
+                pairs[f"{key}={value}"] = None
+                break
+    return list(pairs)
 
 
 # Other names people use for a closed choice's value (tools/k8s/catalog.py's services).
@@ -188,8 +425,9 @@ _NOT_A_SCOPE = re.compile(r"\S*://\S*|\S*=\S*|[\w./-]+:[\w.-]*\w")
 _SCOPE_FLAG = re.compile(r"(?<!\S)(--?(?:namespace|ns|n|context|cluster))=", re.IGNORECASE)
 
 
-# "called cache-3", "named `billing`", "name it web-2"
-_GIVEN_NAME = re.compile(r"\b(?:called|named|name it|naming it)\s+(\S+)", re.IGNORECASE)
+# "called cache-3", "named `billing`", "name it web-2"; not "an alias called canary", which
+# names the alias (lambda_move_alias.alias), while `name` is the function it points into
+_GIVEN_NAME = re.compile(r"\b(?<!alias )(?:called|named|name it|naming it)\s+(\S+)", re.IGNORECASE)
 
 
 def given_name(text: str) -> str | None:
@@ -268,14 +506,25 @@ def ground_request(
     text: str, live: dict[str, list[str]] | None, context: dict[str, Any] | None = None
 ) -> Grounding:
     """Everything the module docstring describes, for one request: scopes and named
-    deployments narrowed, the request's words (`mentioned`), the words that name closed
-    choices, the given name."""
+    deployments narrowed, the request's words (`mentioned`, all of them: `mentioned:typed`),
+    the numbers typed with a unit (`mentioned:<unit>`, required when typed unambiguously),
+    the words that name closed choices, the given name."""
     scopes = ground_scopes(text, dict(live or {}), context)
     known = dict(scopes.live)
     for kind in NAMED_KINDS:
         if known.get(kind) and (named := named_known(text, known[kind])):
             known[kind] = named
-    words = {MENTIONED_KIND: mentioned_values(text), CHOICE_KIND: named_choices(text)}
+    words = {
+        MENTIONED_KIND: mentioned_values(text),
+        TYPED_KIND: typed_words(text),
+        PAIRS_KIND: typed_pairs(text),
+        CHOICE_KIND: named_choices(text),
+    }
+    typed = unit_mentions(text)
+    units = {unit_kind(unit): sorted(values) for unit, values in typed.values.items()}
     return Grounding(
-        {**known, **words}, scopes.required_kinds, scopes.omitted_kinds, given_name(text)
+        {**known, **words, **units},
+        scopes.required_kinds | {unit_kind(unit) for unit in typed.strong},
+        scopes.omitted_kinds,
+        given_name(text),
     )

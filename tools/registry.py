@@ -19,7 +19,7 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter, ValidationError
 
 from tools.base import Risk, StrictArgs, Tool, ToolCall, ToolError
-from tools.validation import MENTIONED, ONE_OF_REQUIRED
+from tools.validation import MENTIONED, ONE_OF_REQUIRED, RELATIVE_UNITS, UNITS
 
 # The live kind of words the user typed in this request (see tools/validation.MENTIONED).
 MENTIONED_KIND = MENTIONED["x-live"]
@@ -27,6 +27,21 @@ MENTIONED_KIND = MENTIONED["x-live"]
 # such as the catalog service or a runtime takes a value the request names, when it names
 # any (llm/grounding.named_choices).
 CHOICE_KIND = "choice"
+# Every word the user typed, command words and numbers included ("on", "8080"): what the
+# values of a map argument (environment variables) may be (llm/grounding.typed_words).
+TYPED_KIND = f"{MENTIONED_KIND}:typed"
+# The environment variables the request sets as `KEY=value` (llm/grounding.typed_pairs):
+# a map argument sets each to exactly that value, and a tool's one map must set them all.
+PAIRS_KIND = f"{MENTIONED_KIND}:pairs"
+
+
+def unit_kind(unit: str) -> str:
+    """The live kind of the numbers a request types with `unit` ("80%": percent), which
+    only arguments marked with that `x-unit` take (tools/validation.UNITS)."""
+    return f"{MENTIONED_KIND}:{unit}"
+
+
+UNIT_KINDS = {unit_kind(unit): unit for unit in UNITS}
 # The argument a name the request gives ("a redis called cache-3") goes to, when typed.
 NAME_FIELD = "name"
 
@@ -108,7 +123,11 @@ def _enum_branch(branch: dict[str, Any], kind: str, values: list[str]) -> dict[s
 def _apply_live_enums(node: Any, live: dict[str, list[str]], forbid: Container[str] = ()) -> Any:
     if isinstance(node, dict):
         kind = node.get("x-live")
-        out = {k: _apply_live_enums(v, live, forbid) for k, v in node.items() if k != "x-live"}
+        out = {
+            k: _apply_live_enums(v, live, forbid)
+            for k, v in node.items()
+            if k not in ("x-live", "x-unit")
+        }
         # Known values (clusters...) constrain only when some are known; the words of a
         # request, and kinds the caller forbids, constrain even when nothing fits.
         always = kind == MENTIONED_KIND or kind in forbid
@@ -210,12 +229,26 @@ def _one_of_branches(branch: dict[str, Any], one_of: list[str]) -> list[dict[str
             continue
         required = _require_fields(branch, [name])
         properties = required["properties"]["args"]["properties"]
-        if properties[name].get("type") == "object":
+        if properties[name].get("required"):  # a map that must set typed variables
+            pass
+        elif "properties" in properties[name]:  # a map of typed words: one of its keys
+            if not (nonempty := _non_empty_map(properties[name])):
+                continue
+            properties[name] = nonempty
+        elif properties[name].get("type") == "object":
             properties[name] = {**properties[name], "minProperties": 1}
         elif properties[name].get("type") == "array":
             properties[name] = {**properties[name], "minItems": 1}
         out.append(required)
     return out
+
+
+def _non_empty_map(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """A map of typed words (`_word_map`) with at least one entry: one variant per key that
+    is written. The grammar backend (llguidance) takes minProperties only when every key is
+    required, so "at least one" is said this way. None when no key can be written."""
+    keys = list(schema["properties"])
+    return {"anyOf": [{**schema, "required": [key]} for key in keys]} if keys else None
 
 
 def _null_only(schema: dict[str, Any] | None) -> bool:
@@ -244,16 +277,55 @@ def _live_fields(model: type[StrictArgs]) -> dict[str, str]:
     return {name: kind for name, schema in properties.items() if (kind := _kind_of(schema))}
 
 
-def _kind_of(node: Any) -> str | None:
+def _kind_of(node: Any, key: str = "x-live") -> str | None:
     if isinstance(node, dict):
-        if isinstance(node.get("x-live"), str):
-            return node["x-live"]
+        if isinstance(node.get(key), str):
+            return node[key]
         children: list[Any] = list(node.values())
     elif isinstance(node, list):
         children = node
     else:
         return None
-    return next((kind for child in children if (kind := _kind_of(child))), None)
+    return next((kind for child in children if (kind := _kind_of(child, key))), None)
+
+
+@functools.cache
+def _unit_fields(model: type[StrictArgs]) -> dict[str, str]:
+    """{field: unit} of a tool's typed arguments measured in a unit (`x-unit`)."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    return {
+        name: unit for name, schema in properties.items() if (unit := _kind_of(schema, "x-unit"))
+    }
+
+
+def _field_words(
+    model: type[StrictArgs], field: str, words: list[str], units: dict[str, list[str]]
+) -> list[str]:
+    """The words a typed argument may take: the request's bare words and numbers, the
+    numbers typed with the argument's own unit, and range bounds the tool has no
+    argument for."""
+    unit = _unit_fields(model).get(field)
+    own = set(_unit_fields(model).values())
+    # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
+    bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
+    return [*words, *bare, *(units.get(unit, []) if unit else [])]
+
+
+def _unit_required(
+    model: type[StrictArgs], units: dict[str, list[str]], required_kinds: Container[str]
+) -> list[str]:
+    """Arguments the call must write because the request types a number in their unit
+    (its unit kind is among `required_kinds`): a tool's one argument of that unit, when
+    some typed value fits it ("4GB" on a Lambda update: memory_mb). With two of a unit (a
+    request and a limit) the model chooses."""
+    fields = []
+    for unit, values in units.items():
+        of_unit = [f for f, u in _unit_fields(model).items() if u == unit]
+        if unit_kind(unit) not in required_kinds or len(of_unit) != 1:
+            continue
+        if any(_valid_value(model, of_unit[0], v) for v in values):
+            fields.append(of_unit[0])
+    return fields
 
 
 def _tool_of(branch: dict[str, Any]) -> str:
@@ -272,6 +344,8 @@ def _require_fields(branch: dict[str, Any], fields: Iterable[str]) -> dict[str, 
         if "anyOf" in schema:
             options = [b for b in schema["anyOf"] if b.get("type") != "null"]
             schema = options[0] if len(options) == 1 else {**schema, "anyOf": options}
+        if schema.get("type") == "array":  # a list the request fills: at least one entry
+            schema["minItems"] = max(1, schema.get("minItems", 0))
         properties[name] = schema
     args["properties"] = properties
     args["required"] = sorted({*args.get("required", []), *fields})
@@ -304,6 +378,73 @@ def _valid_value(model: type[StrictArgs], field: str, word: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+@functools.cache
+def _valid_entry(model: type[StrictArgs], field: str, key: str, value: str) -> bool:
+    """Whether `{key: value}` is a valid value of a map argument (environment variables)."""
+    try:
+        _field_adapter(model, field).validate_python({key: value})
+    except ValidationError:
+        return False
+    return True
+
+
+# Stand-ins for the other half of a map entry when judging one half of it.
+_SOME_KEY, _SOME_VALUE = "KEY", "value"
+
+
+def _pairs(live_pairs: list[str]) -> dict[str, str]:
+    return dict(pair.split("=", 1) for pair in live_pairs)
+
+
+def _word_map(
+    model: type[StrictArgs],
+    field: str,
+    schema: dict[str, Any],
+    words: list[str],
+    typed: list[str],
+    pairs: dict[str, str],
+    required: bool,
+) -> dict[str, Any]:
+    """A map argument (environment variables) narrowed to the request's words: each key a
+    name typed as it is (`words` also in `typed`), offered in the order typed (the grammar
+    writes properties in schema order), each value any typed word (`typed`: "on" and
+    "8080" too), and a key typed as `KEY=value` only that value (`pairs`; all of them
+    `required`). Without keys or values, only the empty map is left."""
+    as_typed = set(typed)
+    keys = [
+        w for w in dict.fromkeys([*pairs, *words])
+        if w in as_typed and _valid_entry(model, field, w, _SOME_VALUE)
+    ]  # fmt: skip
+    values = [w for w in dict.fromkeys(typed) if _valid_entry(model, field, _SOME_KEY, w)]
+    # the grammar backend takes min/maxProperties only when every key is required; the
+    # offered keys are fewer than the maximum anyway
+    dropped = ("patternProperties", "propertyNames", "additionalProperties", "maxProperties")
+    kept = {k: v for k, v in schema.items() if k not in (*dropped, "x-live")}
+    entries = {
+        key: {"type": "string", "enum": [pairs[key]] if key in pairs else values}
+        for key in keys
+        if key in pairs or values
+    }
+    out = {**kept, "properties": entries, "additionalProperties": False}
+    return {**out, "required": list(pairs)} if required else out
+
+
+def _pairs_field(model: type[StrictArgs], pairs: dict[str, str]) -> str | None:
+    """The map argument that must set the request's `KEY=value` variables: the tool's one
+    map, when every pair fits it."""
+    maps = [f for f in _mentioned_fields(model) if _is_map(model, f)]
+    if not pairs or len(maps) != 1:
+        return None
+    fits = all(_valid_entry(model, maps[0], key, value) for key, value in pairs.items())
+    return maps[0] if fits else None
+
+
+@functools.cache
+def _is_map(model: type[StrictArgs], field: str) -> bool:
+    schema = _inline_refs(model.model_json_schema())["properties"][field]
+    return schema.get("type") == "object"
 
 
 @functools.cache
@@ -371,6 +512,9 @@ class ToolRegistry:
                 for field in _closed_choices(self.args_model(_tool_of(branch))):
                     properties[field] = _named_choice(properties[field], named_words)
         words = live.pop(MENTIONED_KIND, None)
+        typed_words = live.pop(TYPED_KIND, None) or words
+        pairs = _pairs(live.pop(PAIRS_KIND, None) or [])
+        units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
         if words is not None or given_name:  # typed arguments: only fitting words
             for branch in branches:
                 model = self.args_model(_tool_of(branch))
@@ -380,19 +524,35 @@ class ToolRegistry:
                         valid = [given_name]
                     elif words is None:
                         continue
+                    elif _is_map(model, field):
+                        properties[field] = _word_map(
+                            model,
+                            field,
+                            properties[field],
+                            words,
+                            typed_words or [],
+                            pairs,
+                            required=field == _pairs_field(model, pairs),
+                        )
+                        continue
                     else:
-                        valid = [w for w in words if _valid_value(model, field, w)]
+                        typed = _field_words(model, field, words, units)
+                        valid = [w for w in typed if _valid_value(model, field, w)]
                     properties[field] = _apply_live_enums(
                         properties[field], {MENTIONED_KIND: valid}
                     )
         omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
         branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
         required = set(required_kinds)
-        for index, branch in enumerate(branches if required or given_name else ()):
+        needs = required or given_name or units or pairs
+        for index, branch in enumerate(branches if needs else ()):
             model = self.args_model(_tool_of(branch))
             fields = [name for name, kind in _live_fields(model).items() if kind in required]
             if named := _named_field(model, given_name):
                 fields.append(named)
+            if words is not None:
+                fields += _unit_required(model, units, required)
+                fields += [f for f in [_pairs_field(model, pairs)] if f]
             branches[index] = _require_fields(branch, fields)
         return {"anyOf": [narrowed for b in branches for narrowed in _prune(b)]}
 
@@ -426,6 +586,24 @@ class ToolRegistry:
                         f"{call.tool}.{field_name} = {value!r} is not what the request names "
                         f"({', '.join(named)})."
                     )
+        units = {UNIT_KINDS[k]: v for k, v in live.items() if k in UNIT_KINDS}
+        pairs = _pairs(live.get(PAIRS_KIND) or [])
+        if MENTIONED_KIND in live and (pairs_field := _pairs_field(model, pairs)):
+            written = getattr(call.args, pairs_field) or {}
+            if {k: written.get(k) for k in pairs} != pairs:
+                typed = ", ".join(f"{k}={v}" for k, v in pairs.items())
+                raise InvalidCall(
+                    f"{call.tool}.{pairs_field} = {written!r}: the request sets {typed}."
+                )
+        if MENTIONED_KIND in live:
+            for field_name in _unit_required(model, units, required):
+                value = getattr(call.args, field_name)
+                if field_name not in call.args.model_fields_set or value in (None, []):
+                    unit = _unit_fields(model)[field_name]
+                    raise InvalidCall(
+                        f"{call.tool}.{field_name} is missing: the request gives it "
+                        f"({', '.join(units[unit])})."
+                    )
         for field_name, kind in _live_fields(model).items():
             chosen = field_name in call.args.model_fields_set
             value = getattr(call.args, field_name)
@@ -446,6 +624,12 @@ class ToolRegistry:
                 continue  # a default the model left out, or nothing to check against
             typed = value if isinstance(value, list) else [value]
             allowed = set(known)
+            if kind == MENTIONED_KIND:
+                allowed = set(_field_words(model, field_name, list(known), units))
+            if isinstance(value, dict):  # a map: typed names, and values among all typed words
+                typed = list(value)
+                any_word = set(live.get(TYPED_KIND) or known)
+                typed += ["\0" for v in value.values() if v not in any_word]  # never allowed
             if any(str(v) not in allowed for v in typed):
                 if kind == MENTIONED_KIND:
                     problem = "is not in the request: use a value the user typed, or ask"

@@ -29,6 +29,24 @@ DNS1035_LABEL = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
 # tools/registry.py), so it cannot invent a target the user never named.
 MENTIONED = {"x-live": "mentioned"}
 
+# Units a typed number can carry ("80%", "4GB", "30s", "port 8080"). An argument marked with
+# one (`x-unit`) takes the numbers typed with its unit as well as bare ones; an unmarked one
+# (a count: replicas, a limit) only bare ones, and a tool's one argument of a unit must be
+# written when the request types a number with it (llm/grounding.py, tools/registry.py).
+UNITS = ("percent", "memory", "cpu", "seconds", "port", "min", "max", "replicas")
+# The bounds of a range ("min 2", "max=10", "four minimum") and replica counts ("3 pods",
+# "--replicas=4", "x3") only count relative to a tool with such arguments: for a tool
+# without one the number is a bare number ("scale to max 5", "hpa for 2-10 replicas").
+RELATIVE_UNITS = ("min", "max", "replicas")
+
+
+def mentioned_with_unit(unit: str) -> dict[str, str]:
+    """`json_schema_extra` of a typed argument measured in `unit` (one of UNITS)."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; known: {', '.join(UNITS)}")
+    return {**MENTIONED, "x-unit": unit}
+
+
 # A cross-field rule "at least one of these arguments" (the Args model's validator checks
 # it): the registry turns it into decoding branches, one per field (tools/registry.py).
 ONE_OF_REQUIRED = "x-one-of-required"
@@ -70,12 +88,19 @@ MAX_ENV_VARS = 50
 
 EnvName = Annotated[str, Field(pattern=ENV_NAME, min_length=1, max_length=128)]
 EnvValue = Annotated[str, Field(pattern=PRINTABLE_TEXT, max_length=1000)]
-EnvDict = Annotated[dict[EnvName, EnvValue], Field(max_length=MAX_ENV_VARS)]
-"""Up to 50 env vars; names are identifiers, values printable text."""
+EnvDict = Annotated[
+    dict[EnvName, EnvValue], Field(max_length=MAX_ENV_VARS, json_schema_extra=MENTIONED)
+]
+"""Up to 50 env vars; names are identifiers, values printable text, both typed by the user."""
+TypedEnvName = Annotated[EnvName, Field(json_schema_extra=MENTIONED)]
+"""The name of a variable to remove, as typed."""
 
 SAFE_GREP = r"^[^\x00-\x1f\x7f]{1,100}$"
 """A grep filter is a literal, case-insensitive substring (never a regex: no ReDoS)."""
-GrepText = Annotated[str, Field(pattern=SAFE_GREP, min_length=1, max_length=100)]
+GrepText = Annotated[
+    str, Field(pattern=SAFE_GREP, min_length=1, max_length=100, json_schema_extra=MENTIONED)
+]
+"""Typed by the user: a word or a phrase of the request ("panic", "connection refused")."""
 
 # --- Quantities ------------------------------------------------------------------------------
 
@@ -181,13 +206,13 @@ def check_cpu(text: str) -> str:
 
 MemoryQuantity = Annotated[
     str,
-    Field(pattern=MEMORY_PATTERN, max_length=24, json_schema_extra=MENTIONED),
+    Field(pattern=MEMORY_PATTERN, max_length=24, json_schema_extra=mentioned_with_unit("memory")),
     AfterValidator(check_memory),
 ]
 """Memory request/limit, 16Mi..64Gi, canonicalized ("2048Mi" -> "2Gi")."""
 CpuQuantity = Annotated[
     str,
-    Field(pattern=CPU_PATTERN, max_length=12, json_schema_extra=MENTIONED),
+    Field(pattern=CPU_PATTERN, max_length=12, json_schema_extra=mentioned_with_unit("cpu")),
     AfterValidator(check_cpu),
 ]
 """CPU request/limit, 10m..32, canonicalized ("0.5" -> "500m")."""

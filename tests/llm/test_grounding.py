@@ -16,8 +16,9 @@ from llm.grounding import (
     mentioned_values,
     named_choices,
     named_scopes,
+    unit_mentions,
 )
-from tools.registry import CHOICE_KIND, MENTIONED_KIND, InvalidCall, ToolRegistry
+from tools.registry import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND, InvalidCall, ToolRegistry
 from training.data_gen import DATA_VERSION, GENERATED_DIR
 
 CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}
@@ -84,16 +85,144 @@ def test_a_request_without_the_word_cannot_become_that_action(registry):
     assert set(args["service"]["enum"]) == {"nginx", "postgres", "redis"}
 
 
+def words_of(text: str) -> dict[str, list[str]]:
+    """The live values grounding sends for `text` (no known scopes or deployments)."""
+    return ground_request(text, None).live
+
+
 def test_numbers_are_typed_in_digits_or_words(registry):
-    words = mentioned_values("scale web to ten, hpa 3-23 at 85% --replicas=4")
-    assert {"10", "3", "23", "85", "4"} <= set(words)
-    schema = registry.call_schema({MENTIONED_KIND: words})
+    text = "scale web to ten, hpa 3-23 at 85% --replicas=4"
+    assert {"10", "3", "23"} <= set(mentioned_values(text))  # "--replicas=4": a count
+    schema = registry.call_schema(words_of(text))
     replicas = branch(schema, "scale_deployment")["properties"]["args"]["properties"]["replicas"]
-    assert replicas["type"] == "integer" and replicas["enum"] == [3, 4, 10, 23, 85]
+    assert replicas["type"] == "integer" and replicas["enum"] == [3, 4, 10, 23]
     hpa = branch(schema, "create_hpa")["properties"]["args"]["properties"]
     assert hpa["cpu_percent"]["enum"] == [3, 4, 10, 23, 85]
     ports = branch(registry.call_schema({MENTIONED_KIND: ["web"]}), "deploy_app")
     assert ports["properties"]["args"]["properties"]["ports"]["maxItems"] == 0
+
+
+def test_a_number_with_a_unit_is_only_a_value_of_that_unit(registry):
+    # the 2026-12-02 release: "at 80 percent cpu" became max_replicas 80
+    text = "we need vote-v3-backend to autoscale from two to 7 at 80 percent cpu"
+    assert "80" not in mentioned_values(text) and "3" not in mentioned_values(text)
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    hpa = branch(schema, "create_hpa")["properties"]["args"]
+    assert hpa["properties"]["max_replicas"]["enum"] == [2, 7]
+    assert hpa["properties"]["cpu_percent"]["enum"] == [2, 7, 80]
+    assert "cpu_percent" in hpa["required"]  # typed with its unit: it must be written
+    wrong = registry.parse_call(
+        {
+            "tool": "create_hpa",
+            "args": {"name": "vote-v3-backend", "max_replicas": 80, "cpu_percent": 80},
+        }
+    )
+    with pytest.raises(InvalidCall, match="max_replicas = 80 is not in the request"):
+        registry.check_grounded(wrong, grounding.live, required_kinds=grounding.required_kinds)
+
+
+def test_a_quantity_the_request_types_must_be_written(registry):
+    # the 2026-12-02 release: memory dropped, timeout_s = 4 taken from "4GB"
+    text = "set lambda vault7 to 4GB memory, timeout 10 seconds"
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    for update in (
+        b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == "lambda_update_config"
+    ):
+        args = update["properties"]["args"]
+        assert {"memory_mb", "timeout_s"} <= set(args["required"])
+        assert args["properties"]["memory_mb"]["enum"] == [4096]
+        assert args["properties"]["timeout_s"]["enum"] == [10]
+    dropped = registry.parse_call(
+        {"tool": "lambda_update_config", "args": {"name": "vault7", "timeout_s": 10}}
+    )
+    with pytest.raises(
+        InvalidCall, match=r"memory_mb is missing: the request gives it \(4096, 4Gi\)"
+    ):
+        registry.check_grounded(dropped, grounding.live, required_kinds=grounding.required_kinds)
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "strong", "bare"),
+    [
+        ("deploy api on port 9090", {"port": {"9090"}}, {"port"}, set()),
+        (
+            "kubectl create deployment x --port=4000 --replicas=3",
+            {"port": {"4000"}, "replicas": {"3"}},
+            {"port", "replicas"},
+            set(),
+        ),
+        ("PORT=8080 on web", {}, set(), {"8080"}),  # a variable, not the app's port
+        ("cpu: 500m", {"cpu": {"500m"}}, {"cpu"}, set()),
+        ("128m of ram", {"memory": {"128Mi", "128"}}, {"memory"}, set()),
+        ("give it 128m", {"cpu": {"128m"}, "memory": {"128Mi", "128"}}, set(), {"128"}),
+        ("an hpa with 5 min and 20 max", {"seconds": {"300"}, "max": {"20"}}, {"max"}, {"5"}),
+        ("gcf x is throwing 500s", {"seconds": {"500"}}, set(), {"500"}),
+        (
+            "min 1 max 14 cpu 84%",
+            {"percent": {"84"}, "min": {"1"}, "max": {"14"}},
+            {"percent", "min", "max"},
+            set(),
+        ),
+        (
+            "maxReplicas=9 cpu utilization 61%",
+            {"percent": {"61"}, "max": {"9"}},
+            {"percent", "max"},
+            set(),
+        ),
+        ("thirty minutes", {"seconds": {"1800"}}, {"seconds"}, set()),
+        ("ruby 3.3, app.handle as handler", {}, set(), set()),  # "as" is not "a s"
+    ],
+)
+def test_units_typed_with_numbers(text, units, strong, bare):
+    typed = unit_mentions(text)
+    assert typed.values == units and typed.strong == strong
+    assert bare <= set(mentioned_values(text))
+    numbers = {w for w in mentioned_values(text) if w.isdigit()}
+    for unit, unit_values in units.items():  # a strong mention's number is not a bare one
+        if unit in strong:
+            assert not (set(unit_values) - bare) & numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers", "not_numbers"),
+    [
+        ("scale vote-v3-backend to 2", {"2"}, {"3"}),  # digits inside a name
+        ("deploy nginx:1.27.3, scale to 2", {"2"}, {"1", "27", "3"}),  # a version
+        ("hand the live alias to v47", {"47"}, set()),  # "v47" is version 47
+        ("k8s: scale web 1..10", {"1", "10"}, {"8"}),
+    ],
+)
+def test_numbers_inside_names_are_not_counts(text, numbers, not_numbers):
+    words = set(mentioned_values(text))
+    assert numbers <= words and not (not_numbers & words)
+
+
+def test_environment_variables_are_typed_names_and_words(registry):
+    # the 2026-12-02 release: {"FEATURE_X": "true"} for "change TIMEOUT_ENABLE_FEATURE to dns8"
+    text = "two variables: TIMEOUT to 30 and LOG_LEVEL to on, on route-ui"
+    live = words_of(text)
+    env = branch(registry.call_schema(live), "set_env")["properties"]["args"]["properties"]
+    keys = list(env["set"]["properties"])
+    assert keys.index("TIMEOUT") < keys.index("LOG_LEVEL")  # offered in the order typed
+    assert {"30", "on"} <= set(env["set"]["properties"]["LOG_LEVEL"]["enum"])
+    assert env["set"]["additionalProperties"] is False
+    typed = {
+        "tool": "set_env",
+        "args": {"name": "route-ui", "set": {"TIMEOUT": "30", "LOG_LEVEL": "on"}},
+    }
+    registry.check_grounded(registry.parse_call(typed), live)
+    invented = {"tool": "set_env", "args": {"name": "route-ui", "set": {"FEATURE_X": "true"}}}
+    with pytest.raises(InvalidCall, match="set_env.set = .* is not in the request"):
+        registry.check_grounded(registry.parse_call(invented), live)
+    unset = registry.parse_call({"tool": "set_env", "args": {"name": "vote", "unset": ["HOST"]}})
+    registry.check_grounded(unset, words_of("kubectl set env deployment/vote HOST-"))
+
+
+def test_an_alias_called_x_names_the_alias_not_the_function():
+    assert given_name("add an alias called canary to lambda email-digest") is None
+    assert given_name("a redis called cache-3") == "cache-3"
 
 
 def test_without_request_words_nothing_is_narrowed(registry):
@@ -124,7 +253,8 @@ def test_defaults_the_model_left_out_are_not_checked(registry):
     ],
 )
 def test_more_ways_to_type_a_number(text, numbers):
-    assert numbers <= set(mentioned_values(text))
+    with_units = set().union(*unit_mentions(text).values.values())  # "x3": 3 replicas
+    assert numbers <= set(mentioned_values(text)) | with_units
 
 
 @pytest.mark.parametrize(
@@ -142,12 +272,12 @@ def test_more_ways_to_type_a_number(text, numbers):
     ],
 )
 def test_sizes_and_durations_are_offered_in_canonical_form(text, values):
-    assert values <= set(mentioned_values(text))
+    assert values <= set().union(*unit_mentions(text).values.values())
 
 
 def test_a_size_must_have_been_typed(registry):
-    words = mentioned_values("set memory limit of web to 2 gigs")
-    schema = registry.call_schema({MENTIONED_KIND: words})
+    words = words_of("set memory limit of web to 2 gigs")
+    schema = registry.call_schema(words)
     args = branch(schema, "set_resources")["properties"]["args"]["properties"]
     memory = next(b for b in args["memory_limit"]["anyOf"] if b.get("type") == "string")
     # "2" and "2048" fit the memory pattern, but as bytes they are not valid memory sizes
@@ -156,13 +286,22 @@ def test_a_size_must_have_been_typed(registry):
         {"tool": "set_resources", "args": {"name": "web", "memory_limit": "4Gi"}}
     )
     with pytest.raises(InvalidCall, match="memory_limit = '4Gi' is not in the request"):
-        registry.check_grounded(call, {MENTIONED_KIND: words})
+        registry.check_grounded(call, words)
 
 
 def test_grounded_schemas_compile_for_the_grammar_backend(registry):
     llguidance = pytest.importorskip("llguidance")
-    for text in ("", "cordon node-2", "deploy ghcr.io/acme/web:1.2 as web on port 80 pls"):
-        schema = grammar_schema(registry.call_schema({MENTIONED_KIND: mentioned_values(text)}))
+    for text in (
+        "",
+        "cordon node-2",
+        "deploy ghcr.io/acme/web:1.2 as web on port 80 pls",
+        "set LOG_LEVEL=debug and TIMEOUT=30 on web, drop OLD_FLAG- too",
+        "lambda etl: 2GB, 30s, MODE=on",
+    ):
+        grounding = ground_request(text, None)
+        schema = grammar_schema(
+            registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+        )
         grammar = llguidance.LLMatcher.grammar_from_json_schema(schema)
         assert llguidance.LLMatcher.validate_grammar(grammar) == ""
 
@@ -239,9 +378,9 @@ def test_grounding_can_be_switched_off_to_measure_it(registry):
 
 def test_a_tool_whose_rule_needs_one_typed_size_is_impossible_without_one(registry):
     # set_resources needs at least one of four sizes (a cross-field rule of its Args)
-    none_typed = registry.call_schema({MENTIONED_KIND: mentioned_values("just bounce web")})
+    none_typed = registry.call_schema(words_of("just bounce web"))
     assert "set_resources" not in tools_in(none_typed)
-    typed = registry.call_schema({MENTIONED_KIND: mentioned_values("give web 2 gigs")})
+    typed = registry.call_schema(words_of("give web 2 gigs"))
     assert "set_resources" in tools_in(typed)
     assert "x-one-of-required" not in json.dumps(typed)
     assert "x-one-of-required" not in json.dumps(registry.call_schema())
@@ -446,7 +585,7 @@ def test_client_writes_the_name_the_request_gives(registry):
     unnamed = '{"tool":"deploy_service","args":{"service":"redis","namespace":"staging"}}'
     named = (
         '{"tool":"deploy_service","args":{"service":"redis","namespace":"staging",'
-        '"name":"cache-7"}}'
+        '"name":"cache-7","memory":"1Gi"}}'
     )
     with FakeOpenAI(contents=[unnamed, named]) as fake:
         client = ToolCallClient(base_url=fake.base_url, model="planton", registry=registry)
@@ -523,3 +662,93 @@ def test_the_words_of_the_command_are_not_values(registry):
     name = branch(schema, "create_namespace")["properties"]["args"]["properties"]["name"]
     assert name["enum"] == ["sc-team"]
     assert "the" not in mentioned_values("restart the web pods in staging pls")
+
+
+def test_a_log_filter_is_a_word_or_phrase_the_request_types(registry):
+    # the 2026-12-02 release: "are there exception messages in checkout's logs?" -> grep
+    # "connection refused", a phrase of the training data, not of the request
+    live = words_of("are there exceptions or connection refused errors in checkout's logs?")
+    logs = branch(registry.call_schema(live), "get_pod_logs")["properties"]["args"]
+    grep = next(b for b in logs["properties"]["grep"]["anyOf"] if b.get("type") == "string")
+    assert {"exception", "connection refused", "error"} <= set(grep["enum"])
+    assert "timeout" not in grep["enum"]
+    node = branch(registry.call_schema(live), "cordon_node")
+    assert not any(" " in w for w in node["properties"]["args"]["properties"]["node"]["enum"])
+
+
+def test_a_variable_typed_as_key_value_is_set_to_that_value(registry):
+    # the 2026-12-02 afternoon eval: KEY_TIMEOUT got REDIS_URL's value; TIMEOUT_SAMPLE_BETA
+    # was dropped
+    text = "WOULD YOU PUT KEY_TIMEOUT=60 AND ALSO REDIS_URL=redis://redis:6379 ON ocr4"
+    live = words_of(text)
+    assert live[PAIRS_KIND] == ["KEY_TIMEOUT=60", "REDIS_URL=redis://redis:6379"]
+    env = branch(registry.call_schema(live), "set_env")["properties"]["args"]
+    assert "set" in env["required"]
+    assert env["properties"]["set"]["required"] == ["KEY_TIMEOUT", "REDIS_URL"]
+    assert env["properties"]["set"]["properties"]["KEY_TIMEOUT"]["enum"] == ["60"]
+    swapped = {"KEY_TIMEOUT": "redis://redis:6379", "REDIS_URL": "redis://redis:6379"}
+    call = registry.parse_call({"tool": "set_env", "args": {"name": "ocr4", "set": swapped}})
+    with pytest.raises(InvalidCall, match="the request sets KEY_TIMEOUT=60, REDIS_URL="):
+        registry.check_grounded(call, live)
+    one = {"tool": "set_env", "args": {"name": "ocr4", "set": {"KEY_TIMEOUT": "60"}}}
+    with pytest.raises(InvalidCall, match="the request sets"):
+        registry.check_grounded(registry.parse_call(one), live)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("kubectl autoscale notify1 with min 3, max five and cpu-percent 63", 3, 5),
+        ("four minimum, thirty maximum, 80% CPU target for spruce", 4, 30),
+        ("write an HPA for web: minReplicas=1 maxReplicas=9 cpu utilization 61%", 1, 9),
+    ],
+)
+def test_the_bounds_of_a_range_fill_their_own_arguments(registry, text, low, high):
+    # the 2026-12-02 afternoon eval: "min 3, max five" became min 5
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    hpa = branch(schema, "create_hpa")["properties"]["args"]
+    assert hpa["properties"]["min_replicas"]["enum"] == [low]
+    assert hpa["properties"]["max_replicas"]["enum"] == [high]
+    assert {"min_replicas", "max_replicas", "cpu_percent"} <= set(hpa["required"])
+
+
+def test_a_bound_is_a_bare_number_to_a_tool_without_bounds(registry):
+    live = words_of("scale web to max 5")
+    scale = branch(registry.call_schema(live), "scale_deployment")["properties"]["args"]
+    assert scale["properties"]["replicas"]["enum"] == [5]
+
+
+def test_a_replica_count_the_request_types_must_be_written(registry):
+    # the 2026-12-02 afternoon eval: "across ten replicas" deployed one
+    text = "new deployment media-proxy from quay.io/acme/notify:1.2 across ten replicas"
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    deploy = branch(schema, "deploy_app")["properties"]["args"]
+    assert "replicas" in deploy["required"] and deploy["properties"]["replicas"]["enum"] == [10]
+    # a tool without a replica count takes it as a bare number: an HPA's bounds
+    hpa = branch(registry.call_schema(words_of("hpa web 2-10 replicas")), "create_hpa")
+    assert hpa["properties"]["args"]["properties"]["max_replicas"]["enum"] == [2, 10]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("grow cloud function ocr to 16Gi RAM and a max runtime of 445s", "max"),
+        ("restart a pod of web", "replicas"),
+        ("cloud function checkout-api needs `MAX=250` in its env", "max"),
+        ("set PORT=8080 on web", "port"),
+    ],
+)
+def test_an_article_or_a_variable_name_is_not_a_quantity(text, absent):
+    # the generated data: "a max runtime" read as a maximum of one, "MAX=250" as a bound
+    assert absent not in unit_mentions(text).values
+
+
+def test_a_variable_named_like_a_bound_leaves_the_bounds_free(registry):
+    text = "cloud function checkout-api needs `MAX=250` in its env"
+    grounding = ground_request(text, {"gcp_project": ["dev-gcp"]}, {"gcp_project": "dev-gcp"})
+    call = registry.parse_call(
+        {"tool": "gcf_update_config", "args": {"name": "checkout-api", "env_set": {"MAX": "250"}}}
+    )
+    registry.check_grounded(call, grounding.live, required_kinds=grounding.required_kinds)

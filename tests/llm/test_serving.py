@@ -8,8 +8,8 @@ import pytest
 
 from llm.client import ToolCallClient
 from llm.errors import AdapterMissing, UnusableOutput
-from llm.grounding import mentioned_values
-from tools.registry import MENTIONED_KIND, ToolRegistry
+from llm.grounding import ground_request
+from tools.registry import ToolRegistry
 
 # The first test also waits for the session's server (training and startup).
 pytestmark = [pytest.mark.vllm, pytest.mark.timeout(1800)]
@@ -91,13 +91,20 @@ def test_live_enums_restrict_values(vllm_server, registry):
         assert values.get("cluster", "mars-1") == "mars-1", call.as_dict()
         assert values.get("namespace", "lab") == "lab", call.as_dict()
     # With the full registry, whatever live field the model uses is a live value too,
-    # and a field the user must have typed (`mentioned`) holds a word of the request.
+    # and a field the user must have typed (`mentioned`) holds a word of the request:
+    # the served call passes the registry's own grounding check for that request.
     full = client(vllm_server, registry)
     for text in ("restart web in prod", "scale api to 2"):
-        call = full.propose(text, context={"cluster": "mars-1"}, live=live).call
-        allowed = {**live, MENTIONED_KIND: mentioned_values(text)}
-        for kind, value in live_values(call, registry).items():
-            assert str(value) in allowed[kind], call.as_dict()
+        context = {"cluster": "mars-1"}
+        call = full.propose(text, context=context, live=live).call
+        grounding = ground_request(text, live, context)
+        registry.check_grounded(
+            call,
+            grounding.live,
+            required_kinds=grounding.required_kinds,
+            omitted_kinds=grounding.omitted_kinds,
+            given_name=grounding.given_name,
+        )
 
 
 def test_missing_adapter_on_a_real_server(vllm_server, registry):

@@ -63,17 +63,18 @@ def test_every_cloud_tool_is_generated_and_parses(small_data, registry_check):
 
 
 def _assert_grounded(registry, record: dict) -> None:
-    """Values the decoding grammar only takes from the request's words are among them."""
-    from llm.grounding import mentioned_values
+    """The target passes the grounding the server decodes under: values the grammar only
+    takes from the request's words (names, numbers with their unit) are among them."""
+    from llm.grounding import ground_request
 
-    typed = set(mentioned_values(record["messages"][1]["content"]))
-    properties = registry.args_model(record["tool"]).model_json_schema()["properties"]
-    for name, spec in properties.items():
-        branches = [spec, *spec.get("anyOf", [])]
-        value = record["target"]["args"].get(name)
-        if value is not None and any(b.get("x-live") == "mentioned" for b in branches):
-            for item in value if isinstance(value, list) else [value]:
-                assert str(item) in typed, (name, item, record["messages"][1]["content"])
+    grounding = ground_request(record["messages"][1]["content"], record["live"], record["context"])
+    registry.check_grounded(
+        registry.parse_call(record["target"]),
+        grounding.live,
+        required_kinds=grounding.required_kinds,
+        omitted_kinds=grounding.omitted_kinds,
+        given_name=grounding.given_name,
+    )
 
 
 def test_cloud_target_without_a_registry_stops_generation(tmp_path):

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field
 
 from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
-from tools.validation import MENTIONED, EnvValue
+from tools.validation import MENTIONED, EnvValue, mentioned_with_unit
 
 FUNCTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
 """Lambda function name: letters, digits, hyphens and underscores, 1-64 characters."""
@@ -117,16 +117,18 @@ Description = Annotated[str, Field(pattern=DESCRIPTION, max_length=200)]
 LambdaEnvName = Annotated[str, Field(pattern=ENV_NAME, min_length=2, max_length=128)]
 LambdaEnv = Annotated[
     dict[LambdaEnvName, EnvValue],
-    Field(max_length=MAX_ENV_VARS),
+    Field(max_length=MAX_ENV_VARS, json_schema_extra=MENTIONED),
     AfterValidator(check_env_names),
     AfterValidator(check_env_size),
 ]
 """Env vars to set: up to 50, names by Lambda's rules, 4 KB in total."""
 LambdaEnvNames = Annotated[
-    list[LambdaEnvName], Field(max_length=MAX_ENV_VARS), AfterValidator(check_env_names)
+    list[Annotated[LambdaEnvName, Field(json_schema_extra=MENTIONED)]],
+    Field(max_length=MAX_ENV_VARS),
+    AfterValidator(check_env_names),
 ]
-MemoryMb = Annotated[int, Field(ge=128, le=10240, json_schema_extra=MENTIONED)]
-TimeoutS = Annotated[int, Field(ge=1, le=900, json_schema_extra=MENTIONED)]
+MemoryMb = Annotated[int, Field(ge=128, le=10240, json_schema_extra=mentioned_with_unit("memory"))]
+TimeoutS = Annotated[int, Field(ge=1, le=900, json_schema_extra=mentioned_with_unit("seconds"))]
 VersionNumber = Annotated[int, Field(ge=1, le=1_000_000, json_schema_extra=MENTIONED)]
 
 

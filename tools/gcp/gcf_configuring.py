@@ -21,7 +21,7 @@ from tools.gcp.gcf_fields import (
     check_env_size,
 )
 from tools.kinds import Change
-from tools.validation import MENTIONED, at_least_one_of, quantities_equal
+from tools.validation import at_least_one_of, mentioned_with_unit, quantities_equal
 
 
 class UpdateConfigArgs(FunctionArgs):
@@ -35,9 +35,13 @@ class UpdateConfigArgs(FunctionArgs):
     """Memory such as "512Mi" or "2Gi" (128Mi to 32Gi)."""
     timeout_s: TimeoutS | None = None
     """Request timeout in seconds, 1 to 3600."""
-    min_instances: int | None = Field(default=None, ge=0, le=100, json_schema_extra=MENTIONED)
+    min_instances: int | None = Field(
+        default=None, ge=0, le=100, json_schema_extra=mentioned_with_unit("min")
+    )
     """Instances kept warm, 0 to 100."""
-    max_instances: int | None = Field(default=None, ge=1, le=1000, json_schema_extra=MENTIONED)
+    max_instances: int | None = Field(
+        default=None, ge=1, le=1000, json_schema_extra=mentioned_with_unit("max")
+    )
     """Most instances at once, 1 to 1000."""
     env_set: GcfEnv = Field(default_factory=dict)
     """Environment variables to add or change; others are kept."""

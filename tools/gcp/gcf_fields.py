@@ -14,7 +14,15 @@ from pydantic import AfterValidator, Field
 
 from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
-from tools.validation import MENTIONED, EnvName, EnvValue, format_memory, parse_quantity
+from tools.validation import (
+    MENTIONED,
+    EnvName,
+    EnvValue,
+    TypedEnvName,
+    format_memory,
+    mentioned_with_unit,
+    parse_quantity,
+)
 
 FUNCTION_NAME = r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
 """2nd gen function id: lowercase letters, digits and hyphens; starts with a letter, <= 63."""
@@ -98,20 +106,20 @@ GsZipUri = Annotated[
 ]
 GcfMemory = Annotated[
     str,
-    Field(pattern=MEMORY, max_length=12, json_schema_extra=MENTIONED),
+    Field(pattern=MEMORY, max_length=12, json_schema_extra=mentioned_with_unit("memory")),
     AfterValidator(check_memory),
 ]
 """Memory 128Mi..32Gi, canonicalized."""
-TimeoutS = Annotated[int, Field(ge=1, le=3600, json_schema_extra=MENTIONED)]
+TimeoutS = Annotated[int, Field(ge=1, le=3600, json_schema_extra=mentioned_with_unit("seconds"))]
 GcfEnv = Annotated[
     dict[EnvName, EnvValue],
-    Field(max_length=MAX_ENV_VARS),
+    Field(max_length=MAX_ENV_VARS, json_schema_extra=MENTIONED),
     AfterValidator(check_env_names),
     AfterValidator(check_env_size),
 ]
 """Env vars to set: up to 50, identifier names, printable values."""
 GcfEnvNames = Annotated[
-    list[EnvName], Field(max_length=MAX_ENV_VARS), AfterValidator(check_env_names)
+    list[TypedEnvName], Field(max_length=MAX_ENV_VARS), AfterValidator(check_env_names)
 ]
 
 

@@ -11,6 +11,7 @@ from tools.context import ToolContext
 from tools.gcp.gcf_api import REQUEST_TIMEOUT_S, clean_text, functions_client, gcp_errors
 from tools.gcp.gcf_common import GcfReadTool, require_function, view_function
 from tools.gcp.gcf_fields import FunctionArgs, GcfArgs
+from tools.validation import MENTIONED
 
 MAX_SCANNED = 2000
 """Stop listing after this many functions: a chat answer never needs more."""
@@ -22,7 +23,7 @@ class ListFunctionsArgs(GcfArgs):
 
     prefix: Annotated[str, Field(pattern=PREFIX, max_length=63)] | None = None
     """Only functions whose name starts with this, e.g. "billing-"."""
-    limit: int = Field(default=50, ge=1, le=200)
+    limit: int = Field(default=50, ge=1, le=200, json_schema_extra=MENTIONED)
     """At most this many functions in the answer."""
 
 

@@ -19,17 +19,19 @@ from tools.k8s.common import (
 from tools.k8s.inspecting import read_deployment
 from tools.k8s.manifests import build_hpa
 from tools.kinds import Change
-from tools.validation import MENTIONED
+from tools.validation import mentioned_with_unit
 
 
 class CreateHpaArgs(DeploymentArgs):
     """Autoscale a deployment between a minimum and maximum number of replicas on CPU."""
 
-    min_replicas: int = Field(default=1, ge=1, le=100, json_schema_extra=MENTIONED)
+    min_replicas: int = Field(default=1, ge=1, le=100, json_schema_extra=mentioned_with_unit("min"))
     """Fewest pods the autoscaler keeps."""
-    max_replicas: int = Field(ge=1, le=100, json_schema_extra=MENTIONED)
+    max_replicas: int = Field(ge=1, le=100, json_schema_extra=mentioned_with_unit("max"))
     """Most pods the autoscaler may run."""
-    cpu_percent: int = Field(default=80, ge=1, le=100, json_schema_extra=MENTIONED)
+    cpu_percent: int = Field(
+        default=80, ge=1, le=100, json_schema_extra=mentioned_with_unit("percent")
+    )
     """Target average CPU use, in percent of the pods' CPU request."""
 
     @model_validator(mode="after")

@@ -18,7 +18,14 @@ from tools.k8s.common import KubeWriteTool, NamespacedArgs, resolve_namespace, w
 from tools.k8s.deploying import create_workload
 from tools.k8s.manifests import build_deployment, build_resources, build_secret, build_service
 from tools.kinds import Change
-from tools.validation import MENTIONED, CpuQuantity, ImageTag, MemoryQuantity, ServiceName
+from tools.validation import (
+    MENTIONED,
+    CpuQuantity,
+    ImageTag,
+    MemoryQuantity,
+    ServiceName,
+    mentioned_with_unit,
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class DeployServiceArgs(NamespacedArgs):
     """Memory request and limit, e.g. "2Gi" (a user's "2 GB"); omit for the default size."""
     cpu: CpuQuantity | None = None
     """CPU request, e.g. "500m"; omit for the default size."""
-    replicas: int = Field(default=1, ge=1, le=10, json_schema_extra=MENTIONED)
+    replicas: int = Field(default=1, ge=1, le=10, json_schema_extra=mentioned_with_unit("replicas"))
     """Number of pods (redis and postgres run as a single replica)."""
     version: ImageTag | None = Field(default=None, json_schema_extra=MENTIONED)
     """Image tag, e.g. "7.2" for redis; omit for the catalog's default."""

@@ -25,8 +25,8 @@ from tools.validation import (
     CpuQuantity,
     DnsLabel,
     EnvDict,
-    EnvName,
     MemoryQuantity,
+    TypedEnvName,
     at_least_one_of,
     check_request_within_limit,
     parse_quantity,
@@ -39,7 +39,7 @@ class SetEnvArgs(DeploymentArgs):
 
     set: EnvDict = Field(default_factory=dict)
     """Variables to add or change, name -> value."""
-    unset: list[EnvName] = Field(default_factory=list, max_length=MAX_ENV_VARS)
+    unset: list[TypedEnvName] = Field(default_factory=list, max_length=MAX_ENV_VARS)
     """Variables to remove."""
 
     @model_validator(mode="after")

@@ -38,9 +38,10 @@ from tools.validation import (
     MemoryQuantity,
     ServiceName,
     check_request_within_limit,
+    mentioned_with_unit,
 )
 
-Port = Annotated[int, Field(ge=1, le=65535, json_schema_extra=MENTIONED)]
+Port = Annotated[int, Field(ge=1, le=65535, json_schema_extra=mentioned_with_unit("port"))]
 
 
 class DeployAppArgs(NamespacedArgs):
@@ -50,7 +51,9 @@ class DeployAppArgs(NamespacedArgs):
     """Name of the new deployment (and of its Service when exposed)."""
     image: ImageReference = Field(json_schema_extra=MENTIONED)
     """Container image, e.g. "nginx:1.27" or "ghcr.io/acme/api:2.3.1"."""
-    replicas: int = Field(default=1, ge=1, le=100, json_schema_extra=MENTIONED)
+    replicas: int = Field(
+        default=1, ge=1, le=100, json_schema_extra=mentioned_with_unit("replicas")
+    )
     """Number of pods."""
     ports: list[Port] = Field(default_factory=list, max_length=10)
     """Container ports to open (TCP), e.g. [8080]."""

@@ -12,7 +12,7 @@ from tools.k8s.clients import KubeApis, ObjectRef, call
 from tools.k8s.common import DeploymentArgs, KubeWriteTool, dry_run_param, resolve_namespace, where
 from tools.k8s.inspecting import read_deployment
 from tools.kinds import Change
-from tools.validation import MENTIONED
+from tools.validation import mentioned_with_unit
 
 MERGE_PATCH = "application/merge-patch+json"
 
@@ -20,7 +20,7 @@ MERGE_PATCH = "application/merge-patch+json"
 class ScaleDeploymentArgs(DeploymentArgs):
     """Set the number of replicas of a deployment."""
 
-    replicas: int = Field(ge=0, le=100, json_schema_extra=MENTIONED)
+    replicas: int = Field(ge=0, le=100, json_schema_extra=mentioned_with_unit("replicas"))
     """Wanted number of pods; 0 stops the workload (destructive)."""
 
 
