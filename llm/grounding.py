@@ -56,7 +56,7 @@ among the 56,350 training actions of data v2: a rule that forbade right answers 
 accuracy no model can win back.
 
 `ground_request` applies all of it to one request: the client sends the grammar it
-allows and re-checks the answer against it (tools/registry.py).
+allows and re-checks the answer against it (tools/request_schema.py).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tools.registry import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND, TYPED_KIND, unit_kind
+from tools.request_schema import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND, TYPED_KIND, unit_kind
 from tools.validation import UNITS, format_cpu, format_memory
 
 NUMBER_WORDS = (

@@ -32,6 +32,10 @@ class ToolError(Exception):
     """A permanent failure to tell the user as is (not found, conflict, invalid)."""
 
 
+class InvalidCall(ToolError):
+    """The proposed call is not a valid call of any tool (unknown tool or bad arguments)."""
+
+
 class TemporaryToolError(ToolError):
     """A failure worth retrying after a delay (throttled, peer down, timeout)."""
 

@@ -26,13 +26,13 @@ DNS1035_LABEL = r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"
 
 # Arguments whose value the user must have typed (a node, a pod, an image, a new name): the
 # model's decoding may only pick among the words of the request (`x-live: mentioned`, see
-# tools/registry.py), so it cannot invent a target the user never named.
+# tools/request_schema.py), so it cannot invent a target the user never named.
 MENTIONED = {"x-live": "mentioned"}
 
 # Units a typed number can carry ("80%", "4GB", "30s", "port 8080"). An argument marked with
 # one (`x-unit`) takes the numbers typed with its unit as well as bare ones; an unmarked one
 # (a count: replicas, a limit) only bare ones, and a tool's one argument of a unit must be
-# written when the request types a number with it (llm/grounding.py, tools/registry.py).
+# written when the request types a number with it (llm/grounding.py, tools/request_schema.py).
 UNITS = ("percent", "memory", "cpu", "seconds", "port", "min", "max", "replicas")
 # The bounds of a range ("min 2", "max=10", "four minimum") and replica counts ("3 pods",
 # "--replicas=4", "x3") only count relative to a tool with such arguments: for a tool
@@ -48,7 +48,7 @@ def mentioned_with_unit(unit: str) -> dict[str, str]:
 
 
 # A cross-field rule "at least one of these arguments" (the Args model's validator checks
-# it): the registry turns it into decoding branches, one per field (tools/registry.py).
+# it): tools/request_schema.py turns it into decoding branches, one per field.
 ONE_OF_REQUIRED = "x-one-of-required"
 
 

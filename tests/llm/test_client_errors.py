@@ -11,7 +11,8 @@ from llm_fake_openai import FakeOpenAI
 from llm.client import ToolCallClient, grammar_schema
 from llm.errors import AdapterMissing, ModelTimeout, ModelUnavailable, UnusableOutput
 from llm.grounding import mentioned_values
-from tools.registry import MENTIONED_KIND, ToolRegistry
+from tools.registry import ToolRegistry
+from tools.request_schema import MENTIONED_KIND
 
 GOOD = '{"tool":"no_action","args":{"reason":"chit_chat"}}'
 CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}

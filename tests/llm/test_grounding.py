@@ -18,7 +18,8 @@ from llm.grounding import (
     named_scopes,
     unit_mentions,
 )
-from tools.registry import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND, InvalidCall, ToolRegistry
+from tools.registry import InvalidCall, ToolRegistry
+from tools.request_schema import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND
 from training.data_gen import DATA_VERSION, GENERATED_DIR
 
 CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}

@@ -1,0 +1,568 @@
+"""The tools' call schema narrowed to one request, and the same rules checked on a call.
+
+A request brings live values per `x-live` kind: the known clusters, namespaces and
+deployments, the words the user typed (`mentioned`, see tools/validation.MENTIONED) and
+what llm/grounding.py reads from them (numbers with their unit, `KEY=value` pairs, named
+choices, a given name). `call_schema` turns them into enums and required fields the
+decoding grammar enforces; `check_grounded` holds any call, from any model, to the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Container, Iterable
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from tools.base import InvalidCall, StrictArgs, ToolCall
+from tools.validation import MENTIONED, ONE_OF_REQUIRED, RELATIVE_UNITS, UNITS
+
+# Fields marked with `json_schema_extra={"x-live": KIND}` take an enum of live values per
+# request: known "cluster", "namespace", "deployment", "aws_account", "gcp_project", and
+# the request's own words:
+# The live kind of words the user typed in this request (see tools/validation.MENTIONED).
+MENTIONED_KIND = MENTIONED["x-live"]
+# The live kind of the request's words that may name a closed choice: a Literal argument
+# such as the catalog service or a runtime takes a value the request names, when it names
+# any (llm/grounding.named_choices).
+CHOICE_KIND = "choice"
+# Every word the user typed, command words and numbers included ("on", "8080"): what the
+# values of a map argument (environment variables) may be (llm/grounding.typed_words).
+TYPED_KIND = f"{MENTIONED_KIND}:typed"
+# The environment variables the request sets as `KEY=value` (llm/grounding.typed_pairs):
+# a map argument sets each to exactly that value, and a tool's one map must set them all.
+PAIRS_KIND = f"{MENTIONED_KIND}:pairs"
+
+
+def unit_kind(unit: str) -> str:
+    """The live kind of the numbers a request types with `unit` ("80%": percent), which
+    only arguments marked with that `x-unit` take (tools/validation.UNITS)."""
+    return f"{MENTIONED_KIND}:{unit}"
+
+
+UNIT_KINDS = {unit_kind(unit): unit for unit in UNITS}
+# The argument a name the request gives ("a redis called cache-3") goes to, when typed.
+NAME_FIELD = "name"
+
+
+def call_schema(
+    models: dict[str, type[StrictArgs]],
+    live: dict[str, list[str]] | None = None,
+    *,
+    required_kinds: Iterable[str] = (),
+    omitted_kinds: Iterable[str] = (),
+    given_name: str | None = None,
+) -> dict[str, Any]:
+    """JSON schema of every valid call `{"tool": NAME, "args": {...}}` of the tools whose
+    args models `models` gives by name.
+
+    `live` gives the known values per `x-live` kind, the request's words (`mentioned`)
+    and the words that may name a closed choice (`choice`). Fields of a kind in
+    `required_kinds` must be written (the request names the cluster, say); fields of a
+    kind in `omitted_kinds` may not be (the request names none: the channel default
+    applies). A `given_name` ("called cache-3") must fill a typed `name` argument.
+    See llm/grounding.py for when the client asks for which.
+    """
+    branches = []
+    for name, model in models.items():
+        args_schema = copy.deepcopy(_static_args_schema(model))
+        branches.append(
+            {
+                "type": "object",
+                "properties": {"tool": {"const": name}, "args": args_schema},
+                "required": ["tool", "args"],
+                "additionalProperties": False,
+            }
+        )
+    live = dict(live or {})
+    choices = live.pop(CHOICE_KIND, None)
+    if choices is not None:  # before live enums: only the tools' own Literals narrow
+        named_words = set(choices)
+        for branch in branches:
+            properties = branch["properties"]["args"].get("properties", {})
+            for field in _closed_choices(models[_tool_of(branch)]):
+                properties[field] = _named_choice(properties[field], named_words)
+    words = live.pop(MENTIONED_KIND, None)
+    typed_words = live.pop(TYPED_KIND, None) or words
+    pairs = _pairs(live.pop(PAIRS_KIND, None) or [])
+    units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
+    if words is not None or given_name:  # typed arguments: only fitting words
+        for branch in branches:
+            model = models[_tool_of(branch)]
+            properties = branch["properties"]["args"].get("properties", {})
+            for field in _mentioned_fields(model):
+                if field == _named_field(model, given_name):
+                    valid = [given_name]
+                elif words is None:
+                    continue
+                elif _is_map(model, field):
+                    properties[field] = _word_map(
+                        model,
+                        field,
+                        properties[field],
+                        words,
+                        typed_words or [],
+                        pairs,
+                        required=field == _pairs_field(model, pairs),
+                    )
+                    continue
+                else:
+                    typed = _field_words(model, field, words, units)
+                    valid = [w for w in typed if _valid_value(model, field, w)]
+                properties[field] = _apply_live_enums(properties[field], {MENTIONED_KIND: valid})
+    omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
+    branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
+    required = set(required_kinds)
+    needs = required or given_name or units or pairs
+    for index, branch in enumerate(branches if needs else ()):
+        model = models[_tool_of(branch)]
+        fields = [name for name, kind in _live_fields(model).items() if kind in required]
+        if named := _named_field(model, given_name):
+            fields.append(named)
+        if words is not None:
+            fields += _unit_required(model, units, required)
+            fields += [f for f in [_pairs_field(model, pairs)] if f]
+        branches[index] = _require_fields(branch, fields)
+    return {"anyOf": [narrowed for b in branches for narrowed in _prune(b)]}
+
+
+def check_grounded(
+    call: ToolCall,
+    model: type[StrictArgs],
+    live: dict[str, list[str]],
+    *,
+    required_kinds: Iterable[str] = (),
+    omitted_kinds: Iterable[str] = (),
+    given_name: str | None = None,
+) -> None:
+    """Raise InvalidCall when `call` (of a tool with args `model`) breaks what
+    `call_schema(live, ...)` allowed: a value of an `x-live` field outside `live` (for
+    `mentioned`, a word the user did not type), a required kind left out, an omitted kind
+    written, a `name` other than the one the request gives, a number typed with a unit or a
+    `KEY=value` pair left out. The decoding grammar enforces this on our server; the check
+    holds for any model behind the client."""
+    required, omitted = set(required_kinds), set(omitted_kinds)
+    if (named := _named_field(model, given_name)) and getattr(call.args, named) != given_name:
+        raise InvalidCall(
+            f"{call.tool}.{named} = {getattr(call.args, named)!r}: the request calls it "
+            f"{given_name!r}."
+        )
+    if CHOICE_KIND in live:
+        words = set(live[CHOICE_KIND])
+        for field_name, schema in _closed_choices(model).items():
+            named, value = _named_values(schema, words), getattr(call.args, field_name)
+            if named and value is not None and value not in named:
+                raise InvalidCall(
+                    f"{call.tool}.{field_name} = {value!r} is not what the request names "
+                    f"({', '.join(named)})."
+                )
+    units = {UNIT_KINDS[k]: v for k, v in live.items() if k in UNIT_KINDS}
+    pairs = _pairs(live.get(PAIRS_KIND) or [])
+    if MENTIONED_KIND in live and (pairs_field := _pairs_field(model, pairs)):
+        written = getattr(call.args, pairs_field) or {}
+        if {k: written.get(k) for k in pairs} != pairs:
+            typed = ", ".join(f"{k}={v}" for k, v in pairs.items())
+            raise InvalidCall(f"{call.tool}.{pairs_field} = {written!r}: the request sets {typed}.")
+    if MENTIONED_KIND in live:
+        for field_name in _unit_required(model, units, required):
+            value = getattr(call.args, field_name)
+            if field_name not in call.args.model_fields_set or value in (None, []):
+                unit = _unit_fields(model)[field_name]
+                raise InvalidCall(
+                    f"{call.tool}.{field_name} is missing: the request gives it "
+                    f"({', '.join(units[unit])})."
+                )
+    for field_name, kind in _live_fields(model).items():
+        chosen = field_name in call.args.model_fields_set
+        value = getattr(call.args, field_name)
+        if kind in required and value is None:
+            raise InvalidCall(
+                f"{call.tool}.{field_name} is missing: the request names the {kind} "
+                f"({', '.join(live.get(kind, []))})."
+            )
+        if kind in omitted and chosen and value is not None:
+            raise InvalidCall(
+                f"{call.tool}.{field_name} = {value!r} is not in the request: leave it "
+                "out so the channel's default applies."
+            )
+        # Known values constrain only when some are known; the request's words whenever
+        # given (as in call_schema)
+        known = live.get(kind) or (None if kind != MENTIONED_KIND else live.get(kind))
+        if not chosen or value is None or known is None:
+            continue  # a default the model left out, or nothing to check against
+        typed = value if isinstance(value, list) else [value]
+        allowed = set(known)
+        if kind == MENTIONED_KIND:
+            allowed = set(_field_words(model, field_name, list(known), units))
+        if isinstance(value, dict):  # a map: typed names, and values among all typed words
+            typed = list(value)
+            any_word = set(live.get(TYPED_KIND) or known)
+            typed += ["\0" for v in value.values() if v not in any_word]  # never allowed
+        if any(str(v) not in allowed for v in typed):
+            if kind == MENTIONED_KIND:
+                problem = "is not in the request: use a value the user typed, or ask"
+            else:
+                problem = f"is not a known {kind} ({', '.join(sorted(allowed))})"
+            raise InvalidCall(f"{call.tool}.{field_name} = {value!r} {problem}.")
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Replace local `$ref`s by their definitions: simpler for grammar backends."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                target = defs[node["$ref"].split("/")[-1]]
+                return walk(copy.deepcopy(target))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema)
+
+
+def _enum_branch(branch: dict[str, Any], kind: str, values: list[str]) -> dict[str, Any]:
+    """A string or integer schema narrowed to `values` (known values, or the request's words
+    already checked against the argument's type); an empty enum: impossible."""
+    if branch.get("type") == "integer":
+        low, high = branch.get("minimum", float("-inf")), branch.get("maximum", float("inf"))
+        numbers = sorted({int(v) for v in values if v.isdigit() and low <= int(v) <= high})
+        return {"type": "integer", "enum": numbers}
+    return {"type": "string", "enum": values}
+
+
+def _apply_live_enums(node: Any, live: dict[str, list[str]], forbid: Container[str] = ()) -> Any:
+    if isinstance(node, dict):
+        kind = node.get("x-live")
+        out = {
+            k: _apply_live_enums(v, live, forbid)
+            for k, v in node.items()
+            if k not in ("x-live", "x-unit")
+        }
+        # Known values (clusters...) constrain only when some are known; the words of a
+        # request, and kinds the caller forbids, constrain even when nothing fits.
+        always = kind == MENTIONED_KIND or kind in forbid
+        if kind and (live.get(kind) or (always and kind in live)):
+            values = sorted(set(live[kind]))
+            if "anyOf" in out:  # Optional[str]: constrain the string branch only
+                out["anyOf"] = [
+                    _enum_branch(b, kind, values) if b.get("type") in ("string", "integer") else b
+                    for b in out["anyOf"]
+                ]
+            else:
+                out = {**_enum_branch(out, kind, values), **{
+                    k: v for k, v in out.items()
+                    if k not in ("type", "pattern", "maxLength", "minLength", "minimum", "maximum")
+                }}  # fmt: skip
+        return out
+    if isinstance(node, list):
+        return [_apply_live_enums(v, live, forbid) for v in node]
+    return node
+
+
+def _named_choice(schema: dict[str, Any], words: Container[str]) -> dict[str, Any]:
+    """A closed string choice narrowed to the values among `words`; unchanged when none is
+    among them ("deploy a database" may still be any of the catalog's)."""
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_named_choice(b, words) for b in schema["anyOf"]]}
+    named = _named_values(schema, words)
+    return {**schema, "enum": named} if named else schema
+
+
+def _named_values(schema: dict[str, Any], words: Container[str]) -> list[str]:
+    values = schema.get("enum") or []
+    if schema.get("type") != "string" or len(values) < 2:
+        return []
+    return [v for v in values if v.lower() in words]
+
+
+@functools.cache
+def _closed_choices(model: type[StrictArgs]) -> dict[str, dict[str, Any]]:
+    """{field: its string enum schema} of a tool's Literal arguments (also Optional)."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    found = {}
+    for name, schema in properties.items():
+        for option in schema.get("anyOf", [schema]):
+            if option.get("type") == "string" and option.get("enum"):
+                found[name] = option
+    return found
+
+
+@functools.cache
+def _static_args_schema(model: type[StrictArgs]) -> dict[str, Any]:
+    """A tool's args schema before any request narrows it. Cached: pydantic takes ~20 ms
+    to build all 37 per request, and call_schema runs for every request (callers copy)."""
+    schema = _inline_refs(model.model_json_schema())
+    schema.pop("title", None)
+    return schema
+
+
+def _impossible(schema: dict[str, Any]) -> bool:
+    return schema.get("enum") == []
+
+
+def _prune(branch: dict[str, Any]) -> list[dict[str, Any]]:
+    """A tool branch without choices nobody can make: an optional argument with no possible
+    value is dropped (null only); a required one makes the whole tool impossible ([]).
+    A cross-field "at least one of" rule splits the branch (see _one_of_branches)."""
+    args = dict(branch["properties"]["args"])
+    one_of = args.pop(ONE_OF_REQUIRED, None)
+    properties = dict(args.get("properties", {}))
+    for name, schema in list(properties.items()):
+        if "anyOf" in schema:
+            options = [b for b in schema["anyOf"] if not _impossible(b)]
+            schema = {**schema, "anyOf": options}
+            properties[name] = schema
+            if not options:
+                schema = {"enum": []}
+        if schema.get("type") == "array" and _impossible(schema.get("items", {})):
+            properties[name] = {**schema, "items": {}, "maxItems": 0}
+        elif _impossible(schema):
+            if name in args.get("required", []):
+                return []
+            del properties[name]
+    pruned = {
+        **branch,
+        "properties": {**branch["properties"], "args": {**args, "properties": properties}},
+    }
+    return _one_of_branches(pruned, one_of) if one_of else [pruned]
+
+
+def _one_of_branches(branch: dict[str, Any], one_of: list[str]) -> list[dict[str, Any]]:
+    """`branch` once per field of its "at least one of" rule that can still be written, that
+    field required (a map or list with at least one entry). Their union is the rule, which
+    the decoding grammar can then enforce: without it a small model may answer
+    set_resources with no size at all, valid JSON that the Args model rejects."""
+    out = []
+    for name in one_of:
+        schema = branch["properties"]["args"]["properties"].get(name)
+        if _null_only(schema) or schema.get("maxItems") == 0:
+            continue
+        required = _require_fields(branch, [name])
+        properties = required["properties"]["args"]["properties"]
+        if properties[name].get("required"):  # a map that must set typed variables
+            pass
+        elif "properties" in properties[name]:  # a map of typed words: one of its keys
+            if not (nonempty := _non_empty_map(properties[name])):
+                continue
+            properties[name] = nonempty
+        elif properties[name].get("type") == "object":
+            properties[name] = {**properties[name], "minProperties": 1}
+        elif properties[name].get("type") == "array":
+            properties[name] = {**properties[name], "minItems": 1}
+        out.append(required)
+    return out
+
+
+def _non_empty_map(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """A map of typed words (`_word_map`) with at least one entry: one variant per key that
+    is written. The grammar backend (llguidance) takes minProperties only when every key is
+    required, so "at least one" is said this way. None when no key can be written."""
+    keys = list(schema["properties"])
+    return {"anyOf": [{**schema, "required": [key]} for key in keys]} if keys else None
+
+
+def _null_only(schema: dict[str, Any] | None) -> bool:
+    return schema is None or schema.get("anyOf") == [{"type": "null"}]
+
+
+def _marked(node: Any) -> bool:
+    if isinstance(node, dict):
+        if node.get("x-live") == MENTIONED_KIND:
+            return True
+        return any(_marked(b) for b in node.get("anyOf", [])) or _marked(node.get("items"))
+    return False
+
+
+@functools.cache
+def _mentioned_fields(model: type[StrictArgs]) -> tuple[str, ...]:
+    """Arguments marked `x-live: mentioned`, also inside Optional[...] and list items."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    return tuple(name for name, schema in properties.items() if _marked(schema))
+
+
+@functools.cache
+def _live_fields(model: type[StrictArgs]) -> dict[str, str]:
+    """{field: x-live kind} of a tool's arguments, also inside Optional[...] and list items."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    return {name: kind for name, schema in properties.items() if (kind := _kind_of(schema))}
+
+
+def _kind_of(node: Any, key: str = "x-live") -> str | None:
+    if isinstance(node, dict):
+        if isinstance(node.get(key), str):
+            return node[key]
+        children: list[Any] = list(node.values())
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    return next((kind for child in children if (kind := _kind_of(child, key))), None)
+
+
+@functools.cache
+def _unit_fields(model: type[StrictArgs]) -> dict[str, str]:
+    """{field: unit} of a tool's typed arguments measured in a unit (`x-unit`)."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    return {
+        name: unit for name, schema in properties.items() if (unit := _kind_of(schema, "x-unit"))
+    }
+
+
+def _field_words(
+    model: type[StrictArgs], field: str, words: list[str], units: dict[str, list[str]]
+) -> list[str]:
+    """The words a typed argument may take: the request's bare words and numbers, the
+    numbers typed with the argument's own unit, and range bounds the tool has no
+    argument for."""
+    unit = _unit_fields(model).get(field)
+    own = set(_unit_fields(model).values())
+    # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
+    bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
+    return [*words, *bare, *(units.get(unit, []) if unit else [])]
+
+
+def _unit_required(
+    model: type[StrictArgs], units: dict[str, list[str]], required_kinds: Container[str]
+) -> list[str]:
+    """Arguments the call must write because the request types a number in their unit
+    (its unit kind is among `required_kinds`): a tool's one argument of that unit, when
+    some typed value fits it ("4GB" on a Lambda update: memory_mb). With two of a unit (a
+    request and a limit) the model chooses."""
+    fields = []
+    for unit, values in units.items():
+        of_unit = [f for f, u in _unit_fields(model).items() if u == unit]
+        if unit_kind(unit) not in required_kinds or len(of_unit) != 1:
+            continue
+        if any(_valid_value(model, of_unit[0], v) for v in values):
+            fields.append(of_unit[0])
+    return fields
+
+
+def _tool_of(branch: dict[str, Any]) -> str:
+    return branch["properties"]["tool"]["const"]
+
+
+def _require_fields(branch: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """`branch` with `fields` required and no longer nullable."""
+    fields = list(fields)
+    if not fields:
+        return branch
+    args = dict(branch["properties"]["args"])
+    properties = dict(args.get("properties", {}))
+    for name in fields:
+        schema = {k: v for k, v in properties[name].items() if k != "default"}
+        if "anyOf" in schema:
+            options = [b for b in schema["anyOf"] if b.get("type") != "null"]
+            schema = options[0] if len(options) == 1 else {**schema, "anyOf": options}
+        if schema.get("type") == "array":  # a list the request fills: at least one entry
+            schema["minItems"] = max(1, schema.get("minItems", 0))
+        properties[name] = schema
+    args["properties"] = properties
+    args["required"] = sorted({*args.get("required", []), *fields})
+    return {**branch, "properties": {**branch["properties"], "args": args}}
+
+
+def _named_field(model: type[StrictArgs], name: str | None) -> str | None:
+    """The typed `name` argument a given name fills, when the tool has one and it fits."""
+    if name and NAME_FIELD in _mentioned_fields(model) and _valid_value(model, NAME_FIELD, name):
+        return NAME_FIELD
+    return None
+
+
+@functools.cache
+def _field_adapter(model: type[StrictArgs], field: str) -> TypeAdapter:
+    info = model.model_fields[field]
+    if not info.metadata:
+        return TypeAdapter(info.annotation)
+    return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[valid-type]
+
+
+@functools.cache
+def _valid_value(model: type[StrictArgs], field: str, word: str) -> bool:
+    """Whether a typed word is a valid value of the argument, by the argument's own type
+    (pattern, bounds, range checks): "9" fits the memory pattern but is 9 bytes."""
+    adapter = _field_adapter(model, field)
+    value: Any = [word] if _is_list(model, field) else word
+    try:
+        adapter.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@functools.cache
+def _valid_entry(model: type[StrictArgs], field: str, key: str, value: str) -> bool:
+    """Whether `{key: value}` is a valid value of a map argument (environment variables)."""
+    try:
+        _field_adapter(model, field).validate_python({key: value})
+    except ValidationError:
+        return False
+    return True
+
+
+# Stand-ins for the other half of a map entry when judging one half of it.
+_SOME_KEY, _SOME_VALUE = "KEY", "value"
+
+
+def _pairs(live_pairs: list[str]) -> dict[str, str]:
+    return dict(pair.split("=", 1) for pair in live_pairs)
+
+
+def _word_map(
+    model: type[StrictArgs],
+    field: str,
+    schema: dict[str, Any],
+    words: list[str],
+    typed: list[str],
+    pairs: dict[str, str],
+    required: bool,
+) -> dict[str, Any]:
+    """A map argument (environment variables) narrowed to the request's words: each key a
+    name typed as it is (`words` also in `typed`), offered in the order typed (the grammar
+    writes properties in schema order), each value any typed word (`typed`: "on" and
+    "8080" too), and a key typed as `KEY=value` only that value (`pairs`; all of them
+    `required`). Without keys or values, only the empty map is left."""
+    as_typed = set(typed)
+    keys = [
+        w for w in dict.fromkeys([*pairs, *words])
+        if w in as_typed and _valid_entry(model, field, w, _SOME_VALUE)
+    ]  # fmt: skip
+    values = [w for w in dict.fromkeys(typed) if _valid_entry(model, field, _SOME_KEY, w)]
+    # the grammar backend takes min/maxProperties only when every key is required; the
+    # offered keys are fewer than the maximum anyway
+    dropped = ("patternProperties", "propertyNames", "additionalProperties", "maxProperties")
+    kept = {k: v for k, v in schema.items() if k not in (*dropped, "x-live")}
+    entries = {
+        key: {"type": "string", "enum": [pairs[key]] if key in pairs else values}
+        for key in keys
+        if key in pairs or values
+    }
+    out = {**kept, "properties": entries, "additionalProperties": False}
+    return {**out, "required": list(pairs)} if required else out
+
+
+def _pairs_field(model: type[StrictArgs], pairs: dict[str, str]) -> str | None:
+    """The map argument that must set the request's `KEY=value` variables: the tool's one
+    map, when every pair fits it."""
+    maps = [f for f in _mentioned_fields(model) if _is_map(model, f)]
+    if not pairs or len(maps) != 1:
+        return None
+    fits = all(_valid_entry(model, maps[0], key, value) for key, value in pairs.items())
+    return maps[0] if fits else None
+
+
+@functools.cache
+def _is_map(model: type[StrictArgs], field: str) -> bool:
+    schema = _inline_refs(model.model_json_schema())["properties"][field]
+    return schema.get("type") == "object"
+
+
+@functools.cache
+def _is_list(model: type[StrictArgs], field: str) -> bool:
+    schema = _inline_refs(model.model_json_schema())["properties"][field]
+    return schema.get("type") == "array"
