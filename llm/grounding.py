@@ -66,8 +66,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tools.request_schema import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND, TYPED_KIND, unit_kind
-from tools.validation import UNITS, format_cpu, format_memory
+from tools.request_schema import (
+    CHOICE_KIND,
+    KEYED_KIND,
+    MENTIONED_KIND,
+    PAIRS_KIND,
+    TYPED_KIND,
+    unit_kind,
+)
+from tools.validation import KEYS, UNITS, format_cpu, format_memory
 
 NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -366,6 +373,44 @@ def mentioned_values(text: str) -> list[str]:
     return list(found)
 
 
+# How each keyword of tools/validation.KEYS is typed: "role x", "IAM role: x", "--role=x"
+_KEYWORDS = {
+    "role": r"(?:iam |execution )?role",
+    "handler": r"handler",
+    "entry_point": r"entry[-_ ]?point",
+}
+# A keyword is a word of its own: not the "handler" of "src/index.handler"
+_KEYWORD_START, _KEYWORD_END = r"(?<![\w./-])", r"(?![\w/-]|\.\w)"
+_KEYED_AFTER = {
+    key: re.compile(
+        rf"{_KEYWORD_START}(?:--)?{word}{_KEYWORD_END}[\"'`]?\s?[:=]?\s?(?:is |to )?(\S+)",
+        re.IGNORECASE,
+    )
+    for key, word in _KEYWORDS.items()
+}
+_KEYED_BEFORE = {
+    key: re.compile(rf"(\S+) as (?:the |its )?{word}{_KEYWORD_END}", re.IGNORECASE)
+    for key, word in _KEYWORDS.items()
+}
+
+
+_NOT_KEYED = frozenset("does do did should will was has have of for setting arn name".split())
+
+
+def keyed_values(text: str) -> list[str]:
+    """The values `text` types with a keyword, as `key=value`: "handler app.main, role
+    app-role" gives handler=app.main and role=app-role, "index.run as handler"
+    handler=index.run. Command words are no values ("what role does it use")."""
+    found: dict[str, None] = {}
+    for key in KEYS:
+        for pattern in (_KEYED_AFTER[key], _KEYED_BEFORE[key]):
+            for match in pattern.finditer(text):
+                value = _clean(match.group(1))
+                if value and value.lower() not in COMMAND_WORDS | _NOT_KEYED:
+                    found[f"{key}={value}"] = None
+    return list(found)
+
+
 def typed_words(text: str) -> list[str]:
     """Every word and `KEY=value` piece of `text` in the order typed, command words and
     numbers included: the values of a map (environment variables) may be any of them
@@ -401,9 +446,30 @@ def typed_pairs(text: str) -> list[str]:
 CHOICE_SYNONYMS = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres"}
 
 
+# A runtime as people write it: "ruby 3.3", "Node.js 20", "py3.12", "go 1.22", ".NET 8"
+_RUNTIME = re.compile(
+    r"(?<![\w.])(python|py|node(?:\.?js)?|java|ruby|go|php|\.net|dotnet)\s?(\d+(?:\.\d+)?)(?:\.x)?\b",
+    re.IGNORECASE,
+)
+_RUNTIME_LANGUAGES = {"py": "python", "node": "nodejs", "node.js": "nodejs", ".net": "dotnet"}
+
+
+def runtime_spellings(text: str) -> list[str]:
+    """The ids a runtime typed in `text` may have: "ruby 3.3" is ruby3.3 on Lambda and
+    ruby33 on Cloud Functions, "Node.js 20" nodejs20.x and nodejs20."""
+    found = []
+    for match in _RUNTIME.finditer(text):
+        language = match.group(1).lower()
+        runtime = _RUNTIME_LANGUAGES.get(language, language) + match.group(2)
+        found += [runtime, runtime.replace(".", ""), f"{runtime}.x"]
+    if re.search(r"\bcustom runtime\b", text, re.IGNORECASE):
+        found.append("provided.al2023")
+    return found
+
+
 def named_choices(text: str) -> list[str]:
     """Lower-cased words of `text` that may name a closed choice, synonyms as the value."""
-    words = {w.lower() for w in mentioned_values(text)}
+    words = {w.lower() for w in mentioned_values(text)} | set(runtime_spellings(text))
     return sorted(words | {CHOICE_SYNONYMS[w] for w in words if w in CHOICE_SYNONYMS})
 
 
@@ -514,8 +580,12 @@ def ground_request(
     for kind in NAMED_KINDS:
         if known.get(kind) and (named := named_known(text, known[kind])):
             known[kind] = named
+    keyed = keyed_values(text)
+    mentioned = mentioned_values(text)
+    mentioned += [v for v in (e.split("=", 1)[1] for e in keyed) if v not in mentioned]
     words = {
-        MENTIONED_KIND: mentioned_values(text),
+        MENTIONED_KIND: mentioned,
+        KEYED_KIND: keyed,
         TYPED_KIND: typed_words(text),
         PAIRS_KIND: typed_pairs(text),
         CHOICE_KIND: named_choices(text),

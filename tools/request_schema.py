@@ -43,6 +43,10 @@ def unit_kind(unit: str) -> str:
 
 
 UNIT_KINDS = {unit_kind(unit): unit for unit in UNITS}
+# The values the request types after or before a keyword, as `key=value` ("role app-role":
+# role=app-role, llm/grounding.keyed_values): an argument marked with that `x-key` must be
+# one of them (tools/validation.KEYS).
+KEYED_KIND = f"{MENTIONED_KIND}:keyed"
 # The argument a name the request gives ("a redis called cache-3") goes to, when typed.
 NAME_FIELD = "name"
 
@@ -78,8 +82,8 @@ def call_schema(
         )
     live = dict(live or {})
     choices = live.pop(CHOICE_KIND, None)
+    named_words = set(choices or ())
     if choices is not None:  # before live enums: only the tools' own Literals narrow
-        named_words = set(choices)
         for branch in branches:
             properties = branch["properties"]["args"].get("properties", {})
             for field in _closed_choices(models[_tool_of(branch)]):
@@ -88,6 +92,7 @@ def call_schema(
     typed_words = live.pop(TYPED_KIND, None) or words
     pairs = _pairs(live.pop(PAIRS_KIND, None) or [])
     units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
+    keyed = _keyed(live.pop(KEYED_KIND, None) or [])
     if words is not None or given_name:  # typed arguments: only fitting words
         for branch in branches:
             model = models[_tool_of(branch)]
@@ -108,6 +113,8 @@ def call_schema(
                         required=field == _pairs_field(model, pairs),
                     )
                     continue
+                elif keyed_valid := _keyed_values(model, field, keyed):
+                    valid = keyed_valid
                 else:
                     typed = _field_words(model, field, words, units)
                     valid = [w for w in typed if _valid_value(model, field, w)]
@@ -115,13 +122,15 @@ def call_schema(
     omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
     branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
     required = set(required_kinds)
-    needs = required or given_name or units or pairs
+    needs = required or given_name or units or pairs or named_words or keyed
     for index, branch in enumerate(branches if needs else ()):
         model = models[_tool_of(branch)]
         fields = [name for name, kind in _live_fields(model).items() if kind in required]
+        fields += _named_choice_fields(model, named_words)
         if named := _named_field(model, given_name):
             fields.append(named)
         if words is not None:
+            fields += [f for f in _mentioned_fields(model) if _keyed_values(model, f, keyed)]
             fields += _unit_required(model, units, required)
             fields += [f for f in [_pairs_field(model, pairs)] if f]
         branches[index] = _require_fields(branch, fields)
@@ -153,12 +162,25 @@ def check_grounded(
         words = set(live[CHOICE_KIND])
         for field_name, schema in _closed_choices(model).items():
             named, value = _named_values(schema, words), getattr(call.args, field_name)
-            if named and value is not None and value not in named:
+            if named and value is None:
+                raise InvalidCall(
+                    f"{call.tool}.{field_name} is missing: the request names it "
+                    f"({', '.join(named)})."
+                )
+            if named and value not in named:
                 raise InvalidCall(
                     f"{call.tool}.{field_name} = {value!r} is not what the request names "
                     f"({', '.join(named)})."
                 )
     units = {UNIT_KINDS[k]: v for k, v in live.items() if k in UNIT_KINDS}
+    keyed = _keyed(live.get(KEYED_KIND) or [])
+    for field_name in _mentioned_fields(model) if MENTIONED_KIND in live else ():
+        if (typed := _keyed_values(model, field_name, keyed)) and (
+            (value := getattr(call.args, field_name)) not in typed
+        ):
+            raise InvalidCall(
+                f"{call.tool}.{field_name} = {value!r}: the request gives it ({', '.join(typed)})."
+            )
     pairs = _pairs(live.get(PAIRS_KIND) or [])
     if MENTIONED_KIND in live and (pairs_field := _pairs_field(model, pairs)):
         written = getattr(call.args, pairs_field) or {}
@@ -241,7 +263,7 @@ def _apply_live_enums(node: Any, live: dict[str, list[str]], forbid: Container[s
         out = {
             k: _apply_live_enums(v, live, forbid)
             for k, v in node.items()
-            if k not in ("x-live", "x-unit")
+            if k not in ("x-live", "x-unit", "x-key")
         }
         # Known values (clusters...) constrain only when some are known; the words of a
         # request, and kinds the caller forbids, constrain even when nothing fits.
@@ -278,6 +300,12 @@ def _named_values(schema: dict[str, Any], words: Container[str]) -> list[str]:
     if schema.get("type") != "string" or len(values) < 2:
         return []
     return [v for v in values if v.lower() in words]
+
+
+def _named_choice_fields(model: type[StrictArgs], words: Container[str]) -> list[str]:
+    """A tool's closed choices the request names a value of ("on ruby 3.3"): the call must
+    write them, where a default would otherwise quietly replace what the user asked for."""
+    return [f for f, schema in _closed_choices(model).items() if _named_values(schema, words)]
 
 
 @functools.cache
@@ -441,6 +469,27 @@ def _unit_required(
         if any(_valid_value(model, of_unit[0], v) for v in values):
             fields.append(of_unit[0])
     return fields
+
+
+def _keyed(live_keyed: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for entry in live_keyed:
+        key, value = entry.split("=", 1)
+        found.setdefault(key, []).append(value)
+    return found
+
+
+def _keyed_values(model: type[StrictArgs], field: str, keyed: dict[str, list[str]]) -> list[str]:
+    """The values the request types with the keyword of `field` (`x-key`) that fit it."""
+    key = _key_fields(model).get(field)
+    return [v for v in keyed.get(key, []) if _valid_value(model, field, v)] if key else []
+
+
+@functools.cache
+def _key_fields(model: type[StrictArgs]) -> dict[str, str]:
+    """{field: key} of a tool's typed arguments marked with a keyword (`x-key`)."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    return {name: key for name, schema in properties.items() if (key := _kind_of(schema, "x-key"))}
 
 
 def _tool_of(branch: dict[str, Any]) -> str:

@@ -40,6 +40,19 @@ UNITS = ("percent", "memory", "cpu", "seconds", "port", "min", "max", "replicas"
 RELATIVE_UNITS = ("min", "max", "replicas")
 
 
+# Keywords a value is typed after or before ("role app-role", "handler: app.main",
+# "index.run as handler"). An argument marked with one (`x-key`) must be written, and be
+# such a value, when the request types one (llm/grounding.keyed_values).
+KEYS = ("role", "handler", "entry_point")
+
+
+def mentioned_with_key(key: str) -> dict[str, str]:
+    """`json_schema_extra` of a typed argument the request may name with `key` (KEYS)."""
+    if key not in KEYS:
+        raise ValueError(f"unknown key {key!r}; known: {', '.join(KEYS)}")
+    return {**MENTIONED, "x-key": key}
+
+
 def mentioned_with_unit(unit: str) -> dict[str, str]:
     """`json_schema_extra` of a typed argument measured in `unit` (one of UNITS)."""
     if unit not in UNITS:

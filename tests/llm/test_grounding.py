@@ -13,6 +13,7 @@ from llm.grounding import (
     given_name,
     ground_request,
     ground_scopes,
+    keyed_values,
     mentioned_values,
     named_choices,
     named_scopes,
@@ -517,9 +518,48 @@ def test_the_named_choice_holds_without_a_grammar(registry):
 
 def test_a_named_runtime_narrows_optional_runtimes_too(registry):
     schema = registry.call_schema({CHOICE_KIND: named_choices("bump fn-a to python3.12")})
-    runtime = branch(schema, "lambda_update_config")["properties"]["args"]["properties"]["runtime"]
-    assert [b.get("enum") for b in runtime["anyOf"]] == [["python3.12"], None]
-    assert runtime["anyOf"][1] == {"type": "null"}  # still optional: naming is not requiring
+    args = branch(schema, "lambda_update_config")["properties"]["args"]
+    assert args["properties"]["runtime"]["enum"] == ["python3.12"]
+    # named, it must be written: left out, the function would keep its old runtime
+    assert "runtime" in args["required"]
+    unnamed = registry.call_schema({CHOICE_KIND: named_choices("bump fn-a to 1GB")})
+    assert "runtime" not in branch(unnamed, "lambda_update_config")["properties"]["args"].get(
+        "required", []
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "runtime"),
+    [
+        (
+            "new lambda hook: ruby 3.3, app.handle as handler, code s3://ci-bundles/h.zip",
+            "lambda_deploy_function",
+            "ruby3.3",
+        ),
+        ("gcf hook on Node.js 20 from gs://acme-builds/x.zip", "gcf_deploy_function", "nodejs20"),
+        ("gcf hook, py3.12, gs://acme-builds/x.zip", "gcf_deploy_function", "python312"),
+        ("gcf hook on go 1.22 from gs://acme-builds/x.zip", "gcf_deploy_function", "go122"),
+        ("lambda hook to Node.js 20 please", "lambda_update_config", "nodejs20.x"),
+    ],
+)
+def test_a_runtime_as_people_write_it_is_named(registry, text, tool, runtime):
+    # the 2026-12-02 evening eval: "ruby 3.3" and "Node.js 20" left the runtime to a default
+    schema = registry.call_schema(ground_request(text, None).live)
+    args = branch(schema, tool)["properties"]["args"]
+    assert args["properties"]["runtime"]["enum"] == [runtime]
+    assert "runtime" in args["required"]
+
+
+def test_a_named_runtime_left_out_is_refused_without_a_grammar(registry):
+    live = ground_request("new gcf hook on ruby 3.3 from gs://acme-builds/x.zip", None).live
+    call = registry.parse_call(
+        {
+            "tool": "gcf_deploy_function",
+            "args": {"name": "hook", "source": "gs://acme-builds/x.zip"},
+        }
+    )
+    with pytest.raises(InvalidCall, match="runtime is missing: the request names it"):
+        registry.check_grounded(call, live)
 
 
 def test_client_keeps_the_service_the_request_names(registry):
@@ -753,3 +793,48 @@ def test_a_variable_named_like_a_bound_leaves_the_bounds_free(registry):
         {"tool": "gcf_update_config", "args": {"name": "checkout-api", "env_set": {"MAX": "250"}}}
     )
     registry.check_grounded(call, grounding.live, required_kinds=grounding.required_kinds)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "new lambda hook: ruby 3.3, app.handle as handler, ads-proxy-role as role, "
+            "code in s3://ci-bundles/h.zip",
+            ["role=ads-proxy-role", "handler=app.handle"],
+        ),
+        ("--handler=index.run --role my-role", ["role=my-role", "handler=index.run"]),
+        ('handler: "app.handler", IAM role: `r1`', ["role=r1", "handler=app.handler"]),
+        ("gcf x, entry point main_fn, runtime python312", ["entry_point=main_fn"]),
+        # the keyword inside a value, a question, a keyword followed by a command word
+        ("point lambda geo at src/index.handler asap", []),
+        ("what role does it use?", []),
+        ("change the handler of lambda tax-slate to app.run", []),
+    ],
+)
+def test_values_typed_with_a_keyword(text, expected):
+    assert keyed_values(text) == expected
+
+
+def test_a_keyed_value_fills_its_argument(registry):
+    # the 2026-12-02 evening eval: the role was left out, or became another word
+    text = (
+        "this is a first-time deploy: lambda score-svc-v3, nodejs20.x, handler app.main, "
+        "role resize-images-role, bundle s3://deploy.example.com/match/v10.zip"
+    )
+    grounding = ground_request(text, None)
+    args = branch(registry.call_schema(grounding.live), "lambda_deploy_function")["properties"]
+    properties = args["args"]["properties"]
+    assert properties["role"]["enum"] == ["resize-images-role"]
+    assert properties["handler"]["enum"] == ["app.main"]
+    assert {"role", "handler", "runtime"} <= set(args["args"]["required"])
+    wrong = {
+        "name": "score-svc-v3",
+        "code": "s3://deploy.example.com/match/v10.zip",
+        "runtime": "nodejs20.x",
+        "handler": "app.main",
+        "role": "lambda-exec",
+    }
+    call = registry.parse_call({"tool": "lambda_deploy_function", "args": wrong})
+    with pytest.raises(InvalidCall, match="role = 'lambda-exec': the request gives it"):
+        registry.check_grounded(call, grounding.live)

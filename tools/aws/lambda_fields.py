@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field
 
 from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
-from tools.validation import MENTIONED, EnvValue, mentioned_with_unit
+from tools.validation import MENTIONED, EnvValue, mentioned_with_key, mentioned_with_unit
 
 FUNCTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
 """Lambda function name: letters, digits, hyphens and underscores, 1-64 characters."""
@@ -107,9 +107,20 @@ AliasName = Annotated[
     str, Field(pattern=ALIAS_NAME, min_length=1, max_length=128, json_schema_extra=MENTIONED)
 ]
 Handler = Annotated[
-    str, Field(pattern=HANDLER, min_length=1, max_length=128, json_schema_extra=MENTIONED)
+    str,
+    Field(
+        pattern=HANDLER,
+        min_length=1,
+        max_length=128,
+        json_schema_extra=mentioned_with_key("handler"),
+    ),
 ]
-RoleName = Annotated[str, Field(pattern=ROLE_NAME, min_length=1, max_length=64)]
+RoleName = Annotated[
+    str,
+    Field(
+        pattern=ROLE_NAME, min_length=1, max_length=64, json_schema_extra=mentioned_with_key("role")
+    ),
+]
 S3ZipUri = Annotated[
     str, Field(pattern=S3_ZIP_URI, min_length=10, max_length=1090, json_schema_extra=MENTIONED)
 ]

@@ -20,6 +20,7 @@ from tools.validation import (
     EnvValue,
     TypedEnvName,
     format_memory,
+    mentioned_with_key,
     mentioned_with_unit,
     parse_quantity,
 )
@@ -99,7 +100,13 @@ FunctionName = Annotated[
     str, Field(pattern=FUNCTION_NAME, min_length=1, max_length=63, json_schema_extra=MENTIONED)
 ]
 EntryPoint = Annotated[
-    str, Field(pattern=ENTRY_POINT, min_length=1, max_length=128, json_schema_extra=MENTIONED)
+    str,
+    Field(
+        pattern=ENTRY_POINT,
+        min_length=1,
+        max_length=128,
+        json_schema_extra=mentioned_with_key("entry_point"),
+    ),
 ]
 GsZipUri = Annotated[
     str, Field(pattern=GS_ZIP_URI, min_length=10, max_length=1090, json_schema_extra=MENTIONED)
