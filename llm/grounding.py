@@ -37,8 +37,14 @@ a tool's typed `name` argument must be that word, optional or not; a small model
 leaves an optional name out would otherwise deploy the default name.
 
 A closed choice (a Literal argument: the catalog's service, a runtime) takes a value the
-request names when it names any (`named_choices`, with a few synonyms: "pg" is postgres):
-"deploy a redis" cannot become nginx; "deploy a database" still leaves the model to choose.
+request names when it names any (`named_choices`, with a few synonyms: "pg" is postgres,
+and runtimes as people write them: "ruby 3.3" is ruby3.3 on Lambda, ruby33 on Cloud
+Functions), and must then be written: "deploy a redis" cannot become nginx, "on Node.js
+20" cannot fall back to a default runtime; "deploy a database" leaves the model to choose.
+
+A value typed with its keyword ("role app-role", "handler: app.main", "index.run as
+handler", "--entry-point=main", `keyed_values`) is the one its argument (`x-key`) takes,
+and it must be written.
 
 A known deployment the request names by its name ("scale sc-web to 3") is the one the call
 acts on: the deployment enum narrows to the named ones (`named_known`), so a model cannot
@@ -51,8 +57,9 @@ may not say any, and the channel's default applies. A model cannot move a reques
 another cluster than the one typed, nor invent a namespace nobody mentioned.
 
 Together these rules allow every expected call of our held-out splits and hand-written
-suite (tests/llm/test_grounding.py checks it) and all but four typos ("zeero", "noting")
-among the 56,350 training actions of data v2: a rule that forbade right answers would cost
+suite (tests/llm/test_grounding.py checks it) and all but six of the 56,350 training
+actions of data v2 (four typos, "zeero", "noting"; two shouted kubectl-like requests whose
+"IMAGE=..." is read as a variable to set): a rule that forbade right answers would cost
 accuracy no model can win back.
 
 `ground_request` applies all of it to one request: the client sends the grammar it
