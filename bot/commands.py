@@ -116,6 +116,7 @@ def _print_preview(preview, *, as_json: bool) -> None:
         "model": proposal.model,
         "adapter": proposal.adapter,
         "latency_s": round(proposal.latency_s, 3),
+        "offered_tools": list(offered) if (offered := proposal.offered_tools) else None,
     }
     if as_json:
         typer.echo(json.dumps(result, indent=2))
@@ -123,7 +124,7 @@ def _print_preview(preview, *, as_json: bool) -> None:
     console = Console()
     for key, value in result.items():
         if value is not None:
-            shown = json.dumps(value) if isinstance(value, dict) else str(value)
+            shown = json.dumps(value) if isinstance(value, dict | list) else str(value)
             console.print(f"[bold]{key:>10}[/bold]  {shown}", markup=True, highlight=False)
 
 

@@ -116,6 +116,7 @@ def _start_model(stack: ExitStack, settings: Settings, *, train: bool, console: 
         artifact = train_model("default", out_root=artifact.parent)
     from llm.client import ToolCallClient
     from llm.server import VllmServer
+    from llm.tool_shortlist import ToolShortlist
     from tools.registry import ToolRegistry
 
     console.print(Text(f"Starting vLLM on {artifact} (about half a minute)..."))
@@ -126,4 +127,5 @@ def _start_model(stack: ExitStack, settings: Settings, *, train: bool, console: 
         model=server.model_name,
         registry=ToolRegistry(),
         timeout_s=settings.model.timeout_s,
+        shortlist=ToolShortlist.of_artifact(artifact),
     )

@@ -85,6 +85,7 @@ def run_suite(
     label: str | None = None,
     model_info: dict[str, Any] | None = None,
     grounding: bool = True,
+    shortlist: bool = True,
 ) -> tuple[Path, Path, dict[str, Any]]:
     """Run one suite; write `<suite>-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -115,7 +116,12 @@ def run_suite(
         )  # fmt: skip
     cases = load_suite(suite, judge=judge, registry=registry)[: limit or None]
     with open_planner(
-        model, registry=registry, served_name=served_name, base=base, grounding=grounding
+        model,
+        registry=registry,
+        served_name=served_name,
+        base=base,
+        grounding=grounding,
+        shortlist=shortlist,
     ) as opened:
         planner, description = opened
         description = {**description, **(model_info or {}), "name": label or description["name"]}
@@ -197,6 +203,12 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
             "any is named; a name the request gives is written (llm/grounding.py). "
             "--no-grounding measures the model without it.",
         ),
+        shortlist: bool = typer.Option(
+            True,
+            help="With an artifact's adapter: offer the grammar only the tools the artifact's "
+            "tool shortlist keeps for each request (llm/tool_shortlist.py). --no-shortlist "
+            "measures the model choosing among all tools.",
+        ),
     ) -> None:
         """Run SUITE against MODEL; writes a JSON result and an HTML report."""
         if ctx.invoked_subcommand is not None:
@@ -206,7 +218,7 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         json_path, html_path, result = run_suite(
             suite=suite, model=model, out=out, served_name=served_name, base=base, limit=limit,
             concurrency=concurrency, judge_spec=judge, assistant_spec=assistant, progress=progress,
-            grounding=grounding,
+            grounding=grounding, shortlist=shortlist,
         )  # fmt: skip
         print_summary(result)
         typer.echo(f"wrote {json_path} and {html_path}")

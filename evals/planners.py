@@ -51,8 +51,12 @@ def open_planner(
     base: bool = False,
     timeout_s: float = 60.0,
     grounding: bool = True,
+    shortlist: bool = True,
 ) -> Iterator[tuple[Any, dict[str, Any]]]:
-    """Yield (planner, model description); starts and stops a local server when needed."""
+    """Yield (planner, model description); starts and stops a local server when needed.
+
+    An artifact's adapter is served with the artifact's tool shortlist (llm/tool_shortlist.py)
+    unless `shortlist` is False; the bare base (`base`) never is: it measures the base alone."""
     if spec == "keyword":
         from llm.baseline import KeywordPlanner
 
@@ -78,7 +82,9 @@ def open_planner(
             f"folder (looked in {spec} and {ARTIFACTS_ROOT / spec})"
         )
     from llm.server import VllmServer
+    from llm.tool_shortlist import ToolShortlist
 
+    tool_shortlist = ToolShortlist.of_artifact(artifact_dir) if shortlist and not base else None
     with VllmServer(artifact_dir, port=0, with_adapter=not base, registry=registry) as server:
         with ToolCallClient(
             base_url=server.base_url,
@@ -86,6 +92,7 @@ def open_planner(
             registry=registry,
             timeout_s=timeout_s,
             ground_mentions=grounding,
+            shortlist=tool_shortlist,
         ) as client:
             description = {
                 "name": f"{artifact_dir.name}/{'base' if base else 'adapter'}",
@@ -93,6 +100,7 @@ def open_planner(
                 "artifact": str(artifact_dir),
                 "served_as": server.model_name,
                 "artifact_meta": artifact_meta(artifact_dir),
+                "shortlist": tool_shortlist.weights.mass if tool_shortlist else None,
             }
             yield client, description
 

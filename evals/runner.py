@@ -9,7 +9,7 @@ A case record is a JSON-ready dict:
   id, text, source, difficulty, style, context, expected_tool, expected, expected_policy,
   actual ({tool, args} or None), error, error_kind, retried, raw,
   tool_ok, exact, args [{name, ok, expected, actual, reason}], unexpected [...],
-  actual_policy, latency_s, completion_tokens
+  actual_policy, latency_s, completion_tokens, offered_tools (the tool shortlist, or None)
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def run_case(
         "actual_policy": None,
         "latency_s": None,
         "completion_tokens": None,
+        "offered_tools": None,
     }
     started = time.perf_counter()
     try:
@@ -79,6 +80,7 @@ def run_case(
             raw=getattr(proposal, "raw", None),
             latency_s=getattr(proposal, "latency_s", None) or (time.perf_counter() - started),
             completion_tokens=getattr(proposal, "completion_tokens", None),
+            offered_tools=_listed(getattr(proposal, "offered_tools", None)),
         )
         if judge is not None:
             try:
@@ -94,6 +96,10 @@ def run_case(
         unexpected=[_plain(a) for a in verdict.unexpected],
     )
     return record
+
+
+def _listed(tools: Any) -> list[str] | None:
+    return None if tools is None else list(tools)
 
 
 def _plain(result: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ model once with the error, and a second failure is `UnusableOutput`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from llm.errors import (
 )
 from llm.grounding import Grounding, ground_request
 from llm.prompt import chat_messages
+from llm.tool_shortlist import ToolShortlist
 from tools.base import ToolCall
 from tools.registry import InvalidCall, ToolRegistry
 
@@ -52,6 +54,8 @@ class Proposal:
     """Tokens generated, retry included."""
     retried: bool
     """True when the first answer was invalid and the retry fixed it."""
+    offered_tools: tuple[str, ...] | None = None
+    """The tools the grammar offered (the tool shortlist); None: every tool."""
 
 
 class Planner(Protocol):
@@ -93,11 +97,15 @@ class ToolCallClient:
         max_tokens: int | None = None,
         api_key: str | None = None,
         ground_mentions: bool = True,
+        shortlist: ToolShortlist | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # All of llm/grounding.ground_request: typed words, named scopes, deployments and
         # closed choices, the given name. Off only to measure what grounding adds.
         self.ground_mentions = ground_mentions
+        # Offers the grammar only the tools a request can be about (llm/tool_shortlist.py);
+        # None offers every tool.
+        self.shortlist = shortlist
         self.model = model
         self.registry = registry
         self.timeout_s = timeout_s
@@ -131,12 +139,16 @@ class ToolCallClient:
             if self.ground_mentions
             else Grounding(live=dict(live or {}))
         )
+        if self.shortlist is not None:
+            offered = self.shortlist.offered(text, self.registry.names())
+            grounding = dataclasses.replace(grounding, offered_tools=tuple(offered))
         schema = grammar_schema(
             self.registry.call_schema(
                 grounding.live,
                 required_kinds=grounding.required_kinds,
                 omitted_kinds=grounding.omitted_kinds,
                 given_name=grounding.given_name,
+                offered=grounding.offered_tools,
             )
         )
         messages = chat_messages(text, context or {})
@@ -175,6 +187,7 @@ class ToolCallClient:
             latency_s=time.perf_counter() - started,
             completion_tokens=tokens,
             retried=retried,
+            offered_tools=grounding.offered_tools,
         )
 
     def _validated(self, raw: str, grounding: Grounding) -> ToolCall:
@@ -185,6 +198,7 @@ class ToolCallClient:
             required_kinds=grounding.required_kinds,
             omitted_kinds=grounding.omitted_kinds,
             given_name=grounding.given_name,
+            offered=grounding.offered_tools,
         )
         return call
 

@@ -523,6 +523,9 @@ class Grounding:
     """Kinds the call may not write (known values exist, none is named)."""
     given_name: str | None = None
     """The name the request gives: a typed `name` argument must be it."""
+    offered_tools: tuple[str, ...] | None = None
+    """The only tools the call may use (the tool shortlist, llm/tool_shortlist.py);
+    None: every tool."""
 
 
 def _alias_pattern(value: str) -> re.Pattern[str]:

@@ -89,11 +89,19 @@ class ToolRegistry:
         required_kinds: Iterable[str] = (),
         omitted_kinds: Iterable[str] = (),
         given_name: str | None = None,
+        offered: Iterable[str] | None = None,
     ) -> dict[str, Any]:
         """JSON schema of every valid call, narrowed to a request's `live` values: see
-        tools/request_schema.call_schema."""
+        tools/request_schema.call_schema. `offered` (None: all) names the only tools the
+        calls may use."""
+        names = self.names()
+        if offered is not None:
+            offered = set(offered)
+            names = [name for name in names if name in offered]
+            if not names:
+                raise ValueError("no tool offered: a call schema needs at least one tool")
         return request_schema.call_schema(
-            {name: self.args_model(name) for name in self.names()},
+            {name: self.args_model(name) for name in names},
             live,
             required_kinds=required_kinds,
             omitted_kinds=omitted_kinds,
@@ -108,9 +116,15 @@ class ToolRegistry:
         required_kinds: Iterable[str] = (),
         omitted_kinds: Iterable[str] = (),
         given_name: str | None = None,
+        offered: Iterable[str] | None = None,
     ) -> None:
         """Raise InvalidCall when `call` breaks what `call_schema(live, ...)` allowed: see
         tools/request_schema.check_grounded."""
+        if offered is not None and call.tool not in (offered := list(offered)):
+            raise InvalidCall(
+                f"{call.tool} is not a tool this request can be about; answer with one of: "
+                f"{', '.join(offered)}."
+            )
         request_schema.check_grounded(
             call,
             self.args_model(call.tool),

@@ -23,6 +23,16 @@ class ConfigError(ValueError):
     """A training config cannot be used; the message says which file and field."""
 
 
+# Fields that do not change the model's weights (the shortlist has its own key).
+NOT_IN_DIGEST = {
+    "name",
+    "threads",
+    "checkpoint_every",
+    "shortlist_per_family",
+    "shortlist_coverage",
+}
+
+
 class TrainConfig(BaseModel):
     """Everything that decides what `chatops train` produces."""
 
@@ -86,6 +96,15 @@ class TrainConfig(BaseModel):
     weight_decay: float = Field(default=0.0, ge=0)
     """AdamW weight decay."""
 
+    # tool shortlist (llm/tool_shortlist.py); outside the model's cache key: changing it
+    # rebuilds only the shortlist
+    shortlist_per_family: int = Field(default=16, ge=0)
+    """Training requests per phrasing family the shortlist's classifier learns from
+    (0: no shortlist, the grammar offers every tool)."""
+    shortlist_coverage: float = Field(default=0.95, gt=0, le=1)
+    """Share of validation requests whose shortlist must hold the expected tool; sets
+    the shortlist's probability mass (larger: more tools offered, fewer wrongly removed)."""
+
     # bookkeeping
     checkpoint_every: int = Field(default=50, ge=1)
     """Save a resumable checkpoint every N steps of each phase."""
@@ -103,7 +122,7 @@ class TrainConfig(BaseModel):
 
     def digest(self) -> str:
         """Hash of every field that changes the result (name and threads excluded)."""
-        fields = self.model_dump(mode="json", exclude={"name", "threads", "checkpoint_every"})
+        fields = self.model_dump(mode="json", exclude=NOT_IN_DIGEST)
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 

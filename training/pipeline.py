@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from llm.errors import ArtifactError
 from llm.prompt import (
     CHAT_TEMPLATE,
     END_MARK,
@@ -267,6 +268,7 @@ def train_model(
     key = cache_key(data=data, config=config, schema=schema, base=_base_identity(base_model))
     artifact = Path(out_root) / config.name
     if _cached(artifact, key):
+        ensure_shortlist(artifact, config, folder, data, progress=progress)
         return artifact
     if config.threads:
         torch.set_num_threads(config.threads)
@@ -358,7 +360,62 @@ def train_model(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     _write_artifact(artifact, work, meta, base_losses, lora_losses)
+    ensure_shortlist(artifact, config, folder, data, progress=progress)
     return artifact
+
+
+def ensure_shortlist(
+    artifact: Path, config: TrainConfig, folder: Path, data: str, *, progress: bool = True
+) -> None:
+    """Give `artifact` the tool shortlist `config` asks for (llm/tool_shortlist.py), unless
+    it has it already, and record it in artifact.json; `shortlist_per_family: 0` removes it."""
+    from llm.tool_shortlist import SHORTLIST_DIR, Encoder, ShortlistWeights
+    from training.shortlist_fit import fit_shortlist, shortlist_key
+
+    target = artifact / SHORTLIST_DIR
+    meta_file = artifact / "artifact.json"
+    meta = json.loads(meta_file.read_text())
+    if not config.shortlist_per_family:
+        shutil.rmtree(target, ignore_errors=True)
+        meta.pop("shortlist", None)
+    else:
+        encoder = Encoder()
+        key = shortlist_key(
+            data=data,
+            per_family=config.shortlist_per_family,
+            coverage=config.shortlist_coverage,
+            encoder=encoder.identity,
+        )
+        try:
+            current = ShortlistWeights.read(target).meta.get("key")
+        except ArtifactError:
+            current = None
+        if current == key and meta.get("shortlist", {}).get("key") == key:
+            return
+        staging = artifact / (SHORTLIST_DIR + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        if progress:
+            print(f"Training the tool shortlist ({config.shortlist_per_family} per family)...")
+        shortlist = fit_shortlist(
+            read_split(folder, "train")[: config.train_limit],
+            read_split(folder, "valid"),
+            staging,
+            per_family=config.shortlist_per_family,
+            coverage=config.shortlist_coverage,
+            data_hash=data,
+            encoder=encoder,
+            progress=progress,
+        )
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+        meta["shortlist"] = {
+            **shortlist.meta,
+            "mass": shortlist.mass,
+            "tools": len(shortlist.tools),
+        }
+    partial = meta_file.with_suffix(".json.partial")
+    partial.write_text(json.dumps(meta, indent=2, default=str) + "\n")
+    partial.replace(meta_file)
 
 
 def _write_artifact(artifact: Path, work: Path, meta: dict, base: list, lora: list) -> None:

