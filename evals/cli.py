@@ -86,6 +86,7 @@ def run_suite(
     model_info: dict[str, Any] | None = None,
     grounding: bool = True,
     shortlist: bool = True,
+    shortlist_from: Path | None = None,
 ) -> tuple[Path, Path, dict[str, Any]]:
     """Run one suite; write `<suite>-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -113,6 +114,7 @@ def run_suite(
             model_info=model_info,
             model=model, out=out, assistant_spec=assistant_spec, limit=limit,
             progress=progress, command=command, served_name=served_name, base=base,
+            shortlist=shortlist, shortlist_from=shortlist_from,
         )  # fmt: skip
     cases = load_suite(suite, judge=judge, registry=registry)[: limit or None]
     with open_planner(
@@ -122,6 +124,7 @@ def run_suite(
         base=base,
         grounding=grounding,
         shortlist=shortlist,
+        shortlist_from=shortlist_from,
     ) as opened:
         planner, description = opened
         description = {**description, **(model_info or {}), "name": label or description["name"]}
@@ -209,6 +212,11 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
             "tool shortlist keeps for each request (llm/tool_shortlist.py). --no-shortlist "
             "measures the model choosing among all tools.",
         ),
+        shortlist_from: Path = typer.Option(
+            None,
+            help="With a server URL: the artifact whose tool shortlist to use (the one the "
+            "server serves).",
+        ),
     ) -> None:
         """Run SUITE against MODEL; writes a JSON result and an HTML report."""
         if ctx.invoked_subcommand is not None:
@@ -218,7 +226,7 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         json_path, html_path, result = run_suite(
             suite=suite, model=model, out=out, served_name=served_name, base=base, limit=limit,
             concurrency=concurrency, judge_spec=judge, assistant_spec=assistant, progress=progress,
-            grounding=grounding, shortlist=shortlist,
+            grounding=grounding, shortlist=shortlist, shortlist_from=shortlist_from,
         )  # fmt: skip
         print_summary(result)
         typer.echo(f"wrote {json_path} and {html_path}")

@@ -52,11 +52,15 @@ def open_planner(
     timeout_s: float = 60.0,
     grounding: bool = True,
     shortlist: bool = True,
+    shortlist_from: Path | None = None,
 ) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Yield (planner, model description); starts and stops a local server when needed.
 
     An artifact's adapter is served with the artifact's tool shortlist (llm/tool_shortlist.py)
-    unless `shortlist` is False; the bare base (`base`) never is: it measures the base alone."""
+    unless `shortlist` is False; the bare base (`base`) never is: it measures the base alone.
+    A server URL gets the shortlist of the artifact `shortlist_from` (the one it serves)."""
+    from llm.tool_shortlist import ToolShortlist
+
     if spec == "keyword":
         from llm.baseline import KeywordPlanner
 
@@ -66,14 +70,25 @@ def open_planner(
 
     if spec.startswith(("http://", "https://")):
         name = served_name or pick_served_model(spec)
+        use = shortlist and shortlist_from is not None
+        tool_shortlist = ToolShortlist.of_artifact(shortlist_from) if use else None
         with ToolCallClient(
             base_url=spec,
             model=name,
             registry=registry,
             timeout_s=timeout_s,
             ground_mentions=grounding,
+            shortlist=tool_shortlist,
         ) as client:
-            yield client, {"name": name, "kind": "server", "url": spec}
+            yield (
+                client,
+                {
+                    "name": name,
+                    "kind": "server",
+                    "url": spec,
+                    "shortlist": tool_shortlist.weights.mass if tool_shortlist else None,
+                },
+            )
         return
     artifact_dir = resolve_artifact(spec)
     if artifact_dir is None:
@@ -82,7 +97,6 @@ def open_planner(
             f"folder (looked in {spec} and {ARTIFACTS_ROOT / spec})"
         )
     from llm.server import VllmServer
-    from llm.tool_shortlist import ToolShortlist
 
     tool_shortlist = ToolShortlist.of_artifact(artifact_dir) if shortlist and not base else None
     with VllmServer(artifact_dir, port=0, with_adapter=not base, registry=registry) as server:

@@ -49,12 +49,16 @@ def _served_runs(
         if base:
             targets.append((names["base"], server.base_model_name))
         for label, served in targets:
+            is_adapter = served == server.adapter_name
             for suite in suites:
                 runs[(suite, label)] = _run(
                     suite, server.base_url, out=out, command=command, served_name=served,
+                    # the adapter is served as the bot serves it, with its tool shortlist;
+                    # the bare base alone
+                    shortlist_from=artifact if is_adapter else None,
                     concurrency=concurrency, assistant_spec=assistant, label=label, limit=limit,
                     model_info={"artifact": str(artifact), "artifact_meta": artifact_meta(artifact),
-                                "kind": "adapter" if served == server.adapter_name else "base"},
+                                "kind": "adapter" if is_adapter else "base"},
                 )  # fmt: skip
     return runs
 

@@ -74,7 +74,8 @@ def run_scenario_suite(
     *, model: str, out: Path, assistant_spec: str | None, limit: int | None, progress: bool,
     command: str, served_name: str | None = None, base: bool = False,
     scenarios_path: Path = SCENARIOS_DIR, label: str | None = None,
-    model_info: dict[str, Any] | None = None,
+    model_info: dict[str, Any] | None = None, shortlist: bool = True,
+    shortlist_from: Path | None = None,
 ) -> tuple[Path, Path, dict[str, Any]]:  # fmt: skip
     """Run the scenario suite; writes `scenarios-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -98,10 +99,14 @@ def run_scenario_suite(
         workdir = Path(folder)
         with (
             sandbox_clusters(workdir) as tool_settings,
-            open_planner(model, registry=registry, served_name=served_name, base=base) as (
-                planner,
-                description,
-            ),
+            open_planner(
+                model,
+                registry=registry,
+                served_name=served_name,
+                base=base,
+                shortlist=shortlist,
+                shortlist_from=shortlist_from,
+            ) as (planner, description),  # fmt: skip
         ):
             description = {
                 **description,

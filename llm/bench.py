@@ -50,11 +50,19 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_level(
-    *, base_url: str, model: str, registry: Any, concurrency: int, requests: int
+    *,
+    base_url: str,
+    model: str,
+    registry: Any,
+    concurrency: int,
+    requests: int,
+    shortlist: Any = None,
 ) -> dict[str, Any]:
     """`requests` tool-call requests with `concurrency` in flight; latency and throughput."""
     clients = [
-        ToolCallClient(base_url=base_url, model=model, registry=registry, timeout_s=300)
+        ToolCallClient(
+            base_url=base_url, model=model, registry=registry, timeout_s=300, shortlist=shortlist
+        )
         for _ in range(concurrency)
     ]
 
@@ -202,12 +210,18 @@ def run_benchmark(
     requests: int,
     levels: tuple[int, ...] = (1, 8, 32),
     server_pid: int | None = None,
+    shortlist: Any = None,
 ) -> dict[str, Any]:
-    """Warm up, then every concurrency level, time to first token and the server's RSS."""
-    ToolCallClient(base_url=base_url, model=model, registry=registry, timeout_s=300).propose(
-        BENCH_REQUESTS[0], context=CONTEXT, live=LIVE
-    )
-    result: dict[str, Any] = {"base_url": base_url, "model": model}
+    """Warm up, then every concurrency level, time to first token and the server's RSS.
+    With `shortlist` (llm/tool_shortlist.py) the latency includes choosing the tools."""
+    ToolCallClient(
+        base_url=base_url, model=model, registry=registry, timeout_s=300, shortlist=shortlist
+    ).propose(BENCH_REQUESTS[0], context=CONTEXT, live=LIVE)
+    result: dict[str, Any] = {
+        "base_url": base_url,
+        "model": model,
+        "shortlist": shortlist is not None,
+    }
     result["levels"] = [
         run_level(
             base_url=base_url,
@@ -215,6 +229,7 @@ def run_benchmark(
             registry=registry,
             concurrency=level,
             requests=max(requests, level),
+            shortlist=shortlist,
         )
         for level in levels
     ]

@@ -89,6 +89,11 @@ def bench(
         False, "--merge-adapter", help="With --artifact: serve base+adapter merged."
     ),
     kv_cache_gib: float = typer.Option(0.25, help="With --artifact: KV cache size in GiB."),
+    shortlist: bool = typer.Option(
+        True,
+        help="With --artifact: choose the tools with the artifact's tool shortlist, as the "
+        "bot does (llm/tool_shortlist.py); its time counts in the latency.",
+    ),
 ) -> None:
     """Measure latency p50/p95, requests/s, time to first token and server memory."""
     from urllib.parse import urlparse
@@ -109,12 +114,17 @@ def bench(
     if artifact:
         parts += ["--artifact", str(artifact), "--kv-cache-gib", f"{kv_cache_gib:g}"]
         parts += ["--merge-adapter"] if merge_adapter else []
+        parts += [] if shortlist else ["--no-shortlist"]
     else:
         parts += ["--url", url, "--model", model]
     command = shlex.join([*parts, "--out", str(out)])
-    server = None
+    server = tool_shortlist = None
     try:
         if artifact is not None:
+            if shortlist:
+                from llm.tool_shortlist import ToolShortlist
+
+                tool_shortlist = ToolShortlist.of_artifact(artifact)
             server = VllmServer(
                 artifact,
                 port=0,
@@ -128,7 +138,7 @@ def bench(
         pid = pid or listening_pid(urlparse(url).port or 80)
         result = run_benchmark(
             base_url=url, model=model, registry=registry, requests=requests, levels=levels,
-            server_pid=pid,
+            server_pid=pid, shortlist=tool_shortlist,
         )  # fmt: skip
         if server is not None:
             result["startup_s"] = round(server.startup_s or 0.0, 1)

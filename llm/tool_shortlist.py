@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,15 +83,20 @@ class Encoder:
         self.name = PACKAGED_ENCODER if path is None else self.path.name
         self.identity = encoder_identity(self.path)
         self._model = SentenceTransformer(str(self.path), device="cpu")
+        # One request at a time: a fast tokenizer shared by threads can fail ("Already
+        # borrowed") when its padding settings change, and the bot and the evals call
+        # from several threads. Encoding one request takes ~15 ms.
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=64,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=64,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
 

@@ -218,6 +218,8 @@ def check_grounded(
         allowed = set(known)
         if kind == MENTIONED_KIND:
             allowed = set(_field_words(model, field_name, list(known), units))
+            # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
+            allowed |= {_canonical(model, field_name, word) for word in allowed}
         if isinstance(value, dict):  # a map: typed names, and values among all typed words
             typed = list(value)
             any_word = set(live.get(TYPED_KIND) or known)
@@ -542,6 +544,17 @@ def _valid_value(model: type[StrictArgs], field: str, word: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def _canonical(model: type[StrictArgs], field: str, word: str) -> str:
+    """A typed word as the argument holds it once parsed ("1.5G" -> "1500M"), or the
+    word itself when it is no valid value of the argument."""
+    is_list = _is_list(model, field)
+    try:
+        value = _field_adapter(model, field).validate_python([word] if is_list else word)
+    except ValidationError:
+        return word
+    return str(value[0] if is_list else value)
 
 
 @functools.cache

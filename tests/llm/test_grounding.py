@@ -291,6 +291,25 @@ def test_a_size_must_have_been_typed(registry):
         registry.check_grounded(call, words)
 
 
+def test_a_typed_size_the_call_holds_parsed_is_still_the_typed_one(registry):
+    # "1.5G" is offered as typed; the call holds it parsed ("1500M"): the check must read
+    # it as the word the user typed (it once refused its own grammar's answer).
+    text = "cloud function img-job in the dev GCP project: 1.5G RAM please"
+    words = words_of(text)
+    args = branch(registry.call_schema(words), "gcf_update_config")["properties"]["args"]
+    assert "1.5G" in json.dumps(args["properties"]["memory"])
+    call = registry.parse_call(
+        {"tool": "gcf_update_config", "args": {"name": "img-job", "memory": "1.5G"}}
+    )
+    assert call.args.memory == "1500M"
+    registry.check_grounded(call, words)  # no InvalidCall
+    other = registry.parse_call(
+        {"tool": "gcf_update_config", "args": {"name": "img-job", "memory": "2G"}}
+    )
+    with pytest.raises(InvalidCall, match="is not in the request"):
+        registry.check_grounded(other, words)
+
+
 def test_grounded_schemas_compile_for_the_grammar_backend(registry):
     llguidance = pytest.importorskip("llguidance")
     for text in (
