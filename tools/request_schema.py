@@ -119,6 +119,8 @@ def call_schema(
                     typed = _field_words(model, field, words, units)
                     valid = [w for w in typed if _valid_value(model, field, w)]
                 properties[field] = _apply_live_enums(properties[field], {MENTIONED_KIND: valid})
+                if _is_list(model, field):
+                    _cap_items(properties[field], len(set(valid)))
     omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
     branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
     required = set(required_kinds)
@@ -286,6 +288,15 @@ def _apply_live_enums(node: Any, live: dict[str, list[str]], forbid: Container[s
     if isinstance(node, list):
         return [_apply_live_enums(v, live, forbid) for v in node]
     return node
+
+
+def _cap_items(schema: dict[str, Any], distinct: int) -> None:
+    """At most `distinct` items in a list of typed words: every such list is a set (ports,
+    variable names to unset), and a grammar cannot say "unique", so a small model would
+    otherwise write `[5000, 5000]` for "on port 5000" and fail validation twice."""
+    for node in [schema, *schema.get("anyOf", [])]:
+        if node.get("type") == "array":
+            node["maxItems"] = min(node.get("maxItems", distinct), distinct)
 
 
 def _named_choice(schema: dict[str, Any], words: Container[str]) -> dict[str, Any]:

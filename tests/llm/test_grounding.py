@@ -291,6 +291,17 @@ def test_a_size_must_have_been_typed(registry):
         registry.check_grounded(call, words)
 
 
+def test_a_list_of_typed_words_holds_each_at_most_once(registry):
+    # a grammar cannot say "unique": at most as many items as distinct words offered
+    words = words_of("deploy nginx:1.27 as edge on port 5000")
+    args = branch(registry.call_schema(words), "deploy_app")["properties"]["args"]
+    assert args["properties"]["ports"]["items"]["enum"] == [5000]
+    assert args["properties"]["ports"]["maxItems"] == 1
+    two = words_of("unset DEBUG and TRACE on web")
+    unset = branch(registry.call_schema(two), "set_env")["properties"]["args"]["properties"]
+    assert unset["unset"]["maxItems"] == len(set(unset["unset"]["items"]["enum"])) >= 2
+
+
 def test_a_typed_size_the_call_holds_parsed_is_still_the_typed_one(registry):
     # "1.5G" is offered as typed; the call holds it parsed ("1500M"): the check must read
     # it as the word the user typed (it once refused its own grammar's answer).
