@@ -80,15 +80,10 @@ def open_planner(
             ground_mentions=grounding,
             shortlist=tool_shortlist,
         ) as client:
-            yield (
-                client,
-                {
-                    "name": name,
-                    "kind": "server",
-                    "url": spec,
-                    "shortlist": tool_shortlist.weights.mass if tool_shortlist else None,
-                },
-            )
+            description = {"name": name, "kind": "server", "url": spec}
+            if tool_shortlist is not None:
+                description["shortlist"] = tool_shortlist.weights.mass
+            yield client, description
         return
     artifact_dir = resolve_artifact(spec)
     if artifact_dir is None:
@@ -114,8 +109,9 @@ def open_planner(
                 "artifact": str(artifact_dir),
                 "served_as": server.model_name,
                 "artifact_meta": artifact_meta(artifact_dir),
-                "shortlist": tool_shortlist.weights.mass if tool_shortlist else None,
             }
+            if tool_shortlist is not None:
+                description["shortlist"] = tool_shortlist.weights.mass
             yield client, description
 
 
