@@ -29,15 +29,20 @@ def build_planner(settings: Settings, *, registry: ToolRegistry) -> Planner:
             "(CHATOPS_MODEL__PLANNER=keyword)."
         )
     from llm.client import ToolCallClient
+    from llm.errors import ArtifactError
     from llm.tool_shortlist import ToolShortlist
 
+    try:
+        # The served adapter's own shortlist, when the artifact the settings name has one.
+        shortlist = ToolShortlist.of_artifact(settings.model.artifact)
+    except ArtifactError as exc:
+        raise ConfigError(f"model.artifact: {exc}") from None
     return ToolCallClient(
         base_url=settings.model.base_url,
         model=settings.model.name,
         registry=registry,
         timeout_s=settings.model.timeout_s,
-        # The served adapter's own shortlist, when the artifact the settings name has one.
-        shortlist=ToolShortlist.of_artifact(settings.model.artifact),
+        shortlist=shortlist,
     )
 
 

@@ -221,7 +221,7 @@ def check_grounded(
         if kind == MENTIONED_KIND:
             allowed = set(_field_words(model, field_name, list(known), units))
             # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
-            allowed |= {_canonical(model, field_name, word) for word in allowed}
+            allowed |= {p for word in allowed if (p := _parsed(model, field_name, word))}
         if isinstance(value, dict):  # a map: typed names, and values among all typed words
             typed = list(value)
             any_word = set(live.get(TYPED_KIND) or known)
@@ -548,23 +548,18 @@ def _field_adapter(model: type[StrictArgs], field: str) -> TypeAdapter:
 def _valid_value(model: type[StrictArgs], field: str, word: str) -> bool:
     """Whether a typed word is a valid value of the argument, by the argument's own type
     (pattern, bounds, range checks): "9" fits the memory pattern but is 9 bytes."""
-    adapter = _field_adapter(model, field)
-    value: Any = [word] if _is_list(model, field) else word
-    try:
-        adapter.validate_python(value)
-    except ValidationError:
-        return False
-    return True
+    return _parsed(model, field, word) is not None
 
 
-def _canonical(model: type[StrictArgs], field: str, word: str) -> str:
-    """A typed word as the argument holds it once parsed ("1.5G" -> "1500M"), or the
-    word itself when it is no valid value of the argument."""
+@functools.cache
+def _parsed(model: type[StrictArgs], field: str, word: str) -> str | None:
+    """A typed word as the argument holds it once parsed ("1.5G" -> "1500M"); None when
+    it is no valid value of the argument."""
     is_list = _is_list(model, field)
     try:
         value = _field_adapter(model, field).validate_python([word] if is_list else word)
     except ValidationError:
-        return word
+        return None
     return str(value[0] if is_list else value)
 
 

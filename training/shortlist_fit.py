@@ -24,10 +24,6 @@ MASS_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(50)) + (0.995, 0.999)
 REGULARIZATION_C = 10.0  # sklearn's inverse L2 strength; 1-100 within a point on valid
 
 
-def request_text(record: dict[str, Any]) -> str:
-    return next(m["content"] for m in record["messages"] if m["role"] == "user")
-
-
 def sample_per_family(records: list[dict[str, Any]], per_family: int) -> list[dict[str, Any]]:
     """The first `per_family` records of each family, in file order (the generator
     already shuffles values within a family)."""
@@ -81,7 +77,7 @@ def fit_shortlist(
     tools = sorted({r["tool"] for r in sample})
     if len(tools) < 2:
         raise ValueError(f"a shortlist needs at least two tools in the data, got {tools}")
-    vectors = encoder.encode([request_text(r) for r in sample], progress=progress)
+    vectors = encoder.encode([r["messages"][1]["content"] for r in sample], progress=progress)
     labels = np.array([tools.index(r["tool"]) for r in sample])
     classifier = LogisticRegression(C=REGULARIZATION_C, max_iter=2000).fit(vectors, labels)
     weights = classifier.coef_.astype(np.float32)
@@ -90,7 +86,7 @@ def fit_shortlist(
         weights = np.vstack([-weights / 2, weights / 2])
         bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
     valid = [r for r in valid if r["tool"] in tools]
-    probs = softmax(encoder.encode([request_text(r) for r in valid]) @ weights.T + bias)
+    probs = softmax(encoder.encode([r["messages"][1]["content"] for r in valid]) @ weights.T + bias)
     expected = [r["tool"] for r in valid]
     mass, reached, mean_size = calibrate_mass(probs, expected, tools, coverage)
     top1 = sum(tools[int(p.argmax())] == want for p, want in zip(probs, expected, strict=True))

@@ -214,3 +214,49 @@ def test_a_tool_outside_the_shortlist_is_refused_even_without_a_grammar(trained,
         with pytest.raises(UnusableOutput, match="not a tool this request can be about"):
             client.propose("please purge the orders deployment", context={}, live={})
     assert "delete_deployment" in fake.requests[1]["messages"][-1]["content"]
+
+
+def test_training_gives_an_artifact_its_shortlist_once_and_removes_it_on_request(tmp_path):
+    from training.config import TrainConfig
+    from training.pipeline import ensure_shortlist
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for split, names in (("train", NAMES[:4]), ("valid", NAMES[4:])):
+        lines = [json.dumps(r) for r in records(names)]
+        (data / f"{split}.jsonl").write_text("\n".join(lines) + "\n")
+    artifact = tmp_path / "artifact"
+    artifact.mkdir()
+    (artifact / "artifact.json").write_text(json.dumps({"name": "t"}))
+    config = TrainConfig(shortlist_per_family=2)
+
+    ensure_shortlist(artifact, config, data, "data-1", progress=False)
+    meta = json.loads((artifact / "artifact.json").read_text())
+    assert meta["name"] == "t" and meta["shortlist"]["examples"] == 32
+    weights = artifact / "shortlist" / "classifier.npz"
+    built = weights.stat().st_mtime_ns
+    ensure_shortlist(artifact, config, data, "data-1", progress=False)
+    assert weights.stat().st_mtime_ns == built  # same key: not rebuilt
+    ensure_shortlist(artifact, config, data, "data-2", progress=False)
+    assert json.loads((artifact / "shortlist" / "shortlist.json").read_text())["data_hash"] == (
+        "data-2"
+    )  # other data: rebuilt
+    assert not list(artifact.glob("*.partial"))
+
+    ensure_shortlist(artifact, TrainConfig(shortlist_per_family=0), data, "data-2")
+    assert not (artifact / "shortlist").exists()
+    assert "shortlist" not in json.loads((artifact / "artifact.json").read_text())
+    assert ToolShortlist.of_artifact(artifact) is None
+
+
+def test_the_bot_refuses_a_damaged_shortlist_as_a_config_error(trained, tmp_path):
+    from bot.assembly import build_planner
+    from bot.settings import ModelSettings, Settings
+    from bot.yaml_lines import ConfigError
+
+    artifact = tmp_path / "artifact"
+    shutil.copytree(trained[0], artifact / "shortlist")
+    (artifact / "shortlist" / "shortlist.json").write_text("{")
+    model = ModelSettings(base_url="http://127.0.0.1:9/v1", artifact=artifact)
+    with pytest.raises(ConfigError, match="model.artifact: The tool shortlist .* is corrupt"):
+        build_planner(Settings(model=model), registry=ToolRegistry())
