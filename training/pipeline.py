@@ -369,7 +369,13 @@ def ensure_shortlist(
 ) -> None:
     """Give `artifact` the tool shortlist `config` asks for (llm/tool_shortlist.py), unless
     it has it already, and record it in artifact.json; `shortlist_per_family: 0` removes it."""
-    from llm.tool_shortlist import SHORTLIST_DIR, Encoder, ShortlistWeights
+    from llm.tool_shortlist import (
+        SHORTLIST_DIR,
+        Encoder,
+        ShortlistWeights,
+        default_encoder_path,
+        encoder_identity,
+    )
     from training.shortlist_fit import fit_shortlist, shortlist_key
 
     target = artifact / SHORTLIST_DIR
@@ -379,12 +385,12 @@ def ensure_shortlist(
         shutil.rmtree(target, ignore_errors=True)
         meta.pop("shortlist", None)
     else:
-        encoder = Encoder()
+        # the key needs only the encoder's weight hash: a cached rerun loads no model
         key = shortlist_key(
             data=data,
             per_family=config.shortlist_per_family,
             coverage=config.shortlist_coverage,
-            encoder=encoder.identity,
+            encoder=encoder_identity(default_encoder_path()),
         )
         try:
             current = ShortlistWeights.read(target).meta.get("key")
@@ -403,7 +409,7 @@ def ensure_shortlist(
             per_family=config.shortlist_per_family,
             coverage=config.shortlist_coverage,
             data_hash=data,
-            encoder=encoder,
+            encoder=Encoder(),
             progress=progress,
         )
         shutil.rmtree(target, ignore_errors=True)
