@@ -155,10 +155,22 @@ _BOUND_RES = (
     ("min", re.compile(rf"\b{_COUNT_NUMBER}\s*minimum\b", re.I)),
     ("max", re.compile(rf"\b{_COUNT_NUMBER}\s*max(?:imum)?\b", re.I)),
 )
-# Replica counts: "3 replicas", "ten pods", "9 reps", "--replicas=14", "replicas: 2", "x3"
+# A range of replicas gives both bounds: "between 2 and 5", "from two to 7", "5-twenty pods"
+_RANGE_NUMBER = rf"(\d+|{'|'.join([*NUMBER_WORDS, *TENS_WORDS])})"
+_RANGE_RES = (
+    re.compile(rf"\bbetween\s+{_RANGE_NUMBER}\s+and\s+{_RANGE_NUMBER}\b", re.I),
+    re.compile(rf"\bfrom\s+{_RANGE_NUMBER}\s*(?:to|-|up to)\s*{_RANGE_NUMBER}\b", re.I),
+    re.compile(
+        rf"\b{_RANGE_NUMBER}\s*(?:-|–|to|\.\.)\s*{_RANGE_NUMBER}\s*"
+        r"(?:replicas?|pods|reps|copies|instances)\b",
+        re.I,
+    ),
+)
+# Replica counts: "3 replicas", "ten pods", "9 reps", "--replicas=14", "reps: 2", "x3";
+# not the end of a version ("frontend:4.0.25 reps three" is three)
 _REPLICAS_RES = (
-    re.compile(rf"\b{_COUNT_NUMBER}\s*(?:replicas?|reps|pods|copies)\b", re.I),
-    re.compile(rf"\breplicas?\s*[=:]?\s*{_BOUND_NUMBER}", re.I),
+    re.compile(rf"(?<![.:])\b{_COUNT_NUMBER}\s*(?:replicas?|reps|pods|copies)\b", re.I),
+    re.compile(rf"\b(?:replicas?|reps)\s*[=:]?\s*{_BOUND_NUMBER}", re.I),
     re.compile(r"(?<![\w-])x(\d+)\b|\b(\d+)x\b()", re.I),
 )
 # "--cpu-percent=63", "cpu percent 70"
@@ -167,8 +179,8 @@ _PERCENT_FLAG_RE = re.compile(r"\b(?:cpu[-_ ]?)?percent(?:age)?\s*[=:]?\s*(\d+)\
 _ENV_ASSIGNMENT = re.compile(r"(?<![\w-])[A-Z][A-Z0-9_]*=")
 # HTTP statuses in the plural ("throwing 500s") read like durations
 _STATUS_CODES = re.compile(r"[45]\d\d")
-# "port 8080", "--port=4000", "container port 5432", "ports 80 and 443"
-_PORT_RE = re.compile(r"\bports?\b\s*(?:=|:|number|no\.?)?\s*(\d+)(?:\s*(?:,|and|&)\s*(\d+))*")
+# "port 8080", "--port=4000", "container port 5432", "ports 80 and 443", "ports 4000/80"
+_PORT_RE = re.compile(r"\bports?\b\s*(?:=|:|number|no\.?)?\s*(\d+)(?:\s*(?:,|/|and|&)\s*(\d+))*")
 _FRACTIONS = {"a quarter": Decimal("0.25"), "a half": Decimal("0.5"), "half a": Decimal("0.5")}
 
 # A number typed with a unit ("80%", "4GB", "30s", "port 8080") is a value of that unit only
@@ -281,6 +293,14 @@ def unit_mentions(text: str) -> UnitMentions:
         if (amount := amount_of(found)) is not None:
             add("seconds", whole(amount * 60), found, weak=True)
     bounded: set[int] = set()  # where the numbers that are already a bound start
+    for pattern in _RANGE_RES:  # before single bounds and counts: "5-twenty pods" is a range
+        for found in pattern.finditer(text):
+            low, high = _number(found.group(1)), _number(found.group(2))
+            if low is None or high is None or {found.start(1), found.start(2)} & bounded:
+                continue
+            bounded |= {found.start(1), found.start(2)}
+            add("min", whole(min(low, high)), found)
+            add("max", whole(max(low, high)), found)
     for unit, pattern in _BOUND_RES:
         for found in pattern.finditer(text):
             group = next(i for i, g in enumerate(found.groups(), 1) if g)

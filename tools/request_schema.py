@@ -93,6 +93,7 @@ def call_schema(
     pairs = _pairs(live.pop(PAIRS_KIND, None) or [])
     units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
     keyed = _keyed(live.pop(KEYED_KIND, None) or [])
+    required = set(required_kinds)
     if words is not None or given_name:  # typed arguments: only fitting words
         for branch in branches:
             model = models[_tool_of(branch)]
@@ -116,14 +117,13 @@ def call_schema(
                 elif keyed_valid := _keyed_values(model, field, keyed):
                     valid = keyed_valid
                 else:
-                    typed = _field_words(model, field, words, units)
+                    typed = _field_words(model, field, words, units, required)
                     valid = [w for w in typed if _valid_value(model, field, w)]
                 properties[field] = _apply_live_enums(properties[field], {MENTIONED_KIND: valid})
                 if _is_list(model, field):
                     _cap_items(properties[field], len(set(valid)))
     omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
     branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
-    required = set(required_kinds)
     needs = required or given_name or units or pairs or named_words or keyed
     for index, branch in enumerate(branches if needs else ()):
         model = models[_tool_of(branch)]
@@ -135,6 +135,7 @@ def call_schema(
             fields += [f for f in _mentioned_fields(model) if _keyed_values(model, f, keyed)]
             fields += _unit_required(model, units, required)
             fields += [f for f in [_pairs_field(model, pairs)] if f]
+            branch = _require_one_of(branch, _unit_one_of(model, units, required))
         branches[index] = _require_fields(branch, fields)
     return {"anyOf": [narrowed for b in branches for narrowed in _prune(b)]}
 
@@ -198,6 +199,11 @@ def check_grounded(
                     f"{call.tool}.{field_name} is missing: the request gives it "
                     f"({', '.join(units[unit])})."
                 )
+        one_of = _unit_one_of(model, units, required)
+        if one_of and all(getattr(call.args, f) in (None, []) for f in one_of):
+            raise InvalidCall(
+                f"{call.tool}: the request gives a size; write it as one of {', '.join(one_of)}."
+            )
     for field_name, kind in _live_fields(model).items():
         chosen = field_name in call.args.model_fields_set
         value = getattr(call.args, field_name)
@@ -219,7 +225,7 @@ def check_grounded(
         typed = value if isinstance(value, list) else [value]
         allowed = set(known)
         if kind == MENTIONED_KIND:
-            allowed = set(_field_words(model, field_name, list(known), units))
+            allowed = set(_field_words(model, field_name, list(known), units, required))
             # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
             allowed |= {p for word in allowed if (p := _parsed(model, field_name, word))}
         if isinstance(value, dict):  # a map: typed names, and values among all typed words
@@ -455,33 +461,61 @@ def _unit_fields(model: type[StrictArgs]) -> dict[str, str]:
 
 
 def _field_words(
-    model: type[StrictArgs], field: str, words: list[str], units: dict[str, list[str]]
+    model: type[StrictArgs],
+    field: str,
+    words: list[str],
+    units: dict[str, list[str]],
+    required_kinds: Container[str] = (),
 ) -> list[str]:
     """The words a typed argument may take: the request's bare words and numbers, the
     numbers typed with the argument's own unit, and range bounds the tool has no
-    argument for."""
+    argument for. The one argument of a unit the request types unambiguously takes only
+    the numbers typed with that unit: in "deploy auth:build-8262 on port 4000" the port is
+    4000, never the 8262 of a tag (a model that writes both repeats a port)."""
     unit = _unit_fields(model).get(field)
+    if unit and _typed_unit_groups(model, units, required_kinds).get(unit) == [field]:
+        return list(units[unit])
     own = set(_unit_fields(model).values())
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
     return [*words, *bare, *(units.get(unit, []) if unit else [])]
 
 
+def _typed_unit_groups(
+    model: type[StrictArgs], units: dict[str, list[str]], required_kinds: Container[str]
+) -> dict[str, list[str]]:
+    """{unit: the tool's arguments of that unit some typed value fits}, for the units the
+    request types unambiguously (the unit's kind is among `required_kinds`)."""
+    groups = {}
+    for unit, values in units.items():
+        if unit_kind(unit) not in required_kinds:
+            continue
+        of_unit = [f for f, u in _unit_fields(model).items() if u == unit]
+        if fitting := [f for f in of_unit if any(_valid_value(model, f, v) for v in values)]:
+            groups[unit] = fitting
+    return groups
+
+
 def _unit_required(
     model: type[StrictArgs], units: dict[str, list[str]], required_kinds: Container[str]
 ) -> list[str]:
     """Arguments the call must write because the request types a number in their unit
-    (its unit kind is among `required_kinds`): a tool's one argument of that unit, when
-    some typed value fits it ("4GB" on a Lambda update: memory_mb). With two of a unit (a
-    request and a limit) the model chooses."""
-    fields = []
-    for unit, values in units.items():
-        of_unit = [f for f, u in _unit_fields(model).items() if u == unit]
-        if unit_kind(unit) not in required_kinds or len(of_unit) != 1:
-            continue
-        if any(_valid_value(model, of_unit[0], v) for v in values):
-            fields.append(of_unit[0])
-    return fields
+    unambiguously: a tool's one argument of that unit, when some typed value fits it
+    ("4GB" on a Lambda update: memory_mb). With two of a unit (a request and a limit) the
+    call must write at least one of them (`_unit_one_of`), and the model chooses which."""
+    groups = _typed_unit_groups(model, units, required_kinds).values()
+    return [fields[0] for fields in groups if len(fields) == 1]
+
+
+def _unit_one_of(
+    model: type[StrictArgs], units: dict[str, list[str]], required_kinds: Container[str]
+) -> list[str]:
+    """The arguments of which the call must write at least one because the request types
+    a number in their unit and the tool has several of it: "drop its requested cpu to 4
+    cpus" on set_resources is cpu_request or cpu_limit, never neither (the 2026-12-06
+    release left 72 such sizes out)."""
+    groups = _typed_unit_groups(model, units, required_kinds).values()
+    return [field for fields in groups if len(fields) > 1 for field in fields]
 
 
 def _keyed(live_keyed: list[str]) -> dict[str, list[str]]:
@@ -507,6 +541,18 @@ def _key_fields(model: type[StrictArgs]) -> dict[str, str]:
 
 def _tool_of(branch: dict[str, Any]) -> str:
     return branch["properties"]["tool"]["const"]
+
+
+def _require_one_of(branch: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """`branch` with a further "at least one of `fields`" rule, kept within the tool's
+    own such rule (set_resources: one of its four sizes) when it has one; `_prune` splits
+    the branch by it."""
+    if not fields:
+        return branch
+    args = dict(branch["properties"]["args"])
+    own = args.get(ONE_OF_REQUIRED)
+    args[ONE_OF_REQUIRED] = [f for f in own if f in fields] or own if own else fields
+    return {**branch, "properties": {**branch["properties"], "args": args}}
 
 
 def _require_fields(branch: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:

@@ -111,13 +111,20 @@ def test_a_number_with_a_unit_is_only_a_value_of_that_unit(registry):
     grounding = ground_request(text, None)
     schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
     hpa = branch(schema, "create_hpa")["properties"]["args"]
-    assert hpa["properties"]["max_replicas"]["enum"] == [2, 7]
-    assert hpa["properties"]["cpu_percent"]["enum"] == [2, 7, 80]
+    assert hpa["properties"]["min_replicas"]["enum"] == [2]  # "from two to 7": a range
+    assert hpa["properties"]["max_replicas"]["enum"] == [7]
+    # the tool's one percent argument takes only the number typed as a percent
+    assert hpa["properties"]["cpu_percent"]["enum"] == [80]
     assert "cpu_percent" in hpa["required"]  # typed with its unit: it must be written
     wrong = registry.parse_call(
         {
             "tool": "create_hpa",
-            "args": {"name": "vote-v3-backend", "max_replicas": 80, "cpu_percent": 80},
+            "args": {
+                "name": "vote-v3-backend",
+                "min_replicas": 2,
+                "max_replicas": 80,
+                "cpu_percent": 80,
+            },
         }
     )
     with pytest.raises(InvalidCall, match="max_replicas = 80 is not in the request"):
@@ -798,8 +805,71 @@ def test_a_replica_count_the_request_types_must_be_written(registry):
     deploy = branch(schema, "deploy_app")["properties"]["args"]
     assert "replicas" in deploy["required"] and deploy["properties"]["replicas"]["enum"] == [10]
     # a tool without a replica count takes it as a bare number: an HPA's bounds
-    hpa = branch(registry.call_schema(words_of("hpa web 2-10 replicas")), "create_hpa")
-    assert hpa["properties"]["args"]["properties"]["max_replicas"]["enum"] == [2, 10]
+    hpa = branch(registry.call_schema(words_of("hpa web with 10 replicas")), "create_hpa")
+    assert hpa["properties"]["args"]["properties"]["max_replicas"]["enum"] == [10]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        # the 2026-12-06 release: min above max (unusable), and min 1 for "between 2 and 5"
+        ("an autoscaler for login with 5-twenty pods and a 70% cpu target", 5, 20),
+        ("between five and 27 replicas, aiming for 50% cpu: that's the hpa on login", 5, 27),
+        ("autoscale sc-hpa between 2 and 5 replicas at 60% cpu", 2, 5),
+        ("hpa for web from 12 to 3 pods, 80% cpu", 3, 12),
+    ],
+)
+def test_a_range_gives_both_bounds_in_order(registry, text, low, high):
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    hpa = branch(schema, "create_hpa")["properties"]["args"]
+    assert hpa["properties"]["min_replicas"]["enum"] == [low]
+    assert hpa["properties"]["max_replicas"]["enum"] == [high]
+    assert {"min_replicas", "max_replicas"} <= set(hpa["required"])
+    # to a tool without bounds both are bare numbers
+    scale = branch(schema, "scale_deployment")["properties"]["args"]["properties"]["replicas"]
+    assert {low, high} <= set(scale["enum"])
+
+
+def test_the_port_is_only_a_number_typed_as_a_port(registry):
+    # the 2026-12-06 release: the 8262 of a tag offered as a second port, written twice
+    text = "deploy auth:build-8262 as mango-rank on port 4000 on the eu west cluster"
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    ports = branch(schema, "deploy_app")["properties"]["args"]["properties"]["ports"]
+    assert ports["items"]["enum"] == [4000] and ports["maxItems"] == 1
+    call = registry.parse_call(
+        {
+            "tool": "deploy_app",
+            "args": {"name": "mango-rank", "image": "auth:build-8262", "ports": [8262]},
+        }
+    )
+    with pytest.raises(InvalidCall, match="ports = \\[8262\\] is not in the request"):
+        registry.check_grounded(call, grounding.live, required_kinds=grounding.required_kinds)
+
+
+def test_a_size_typed_for_a_tool_with_a_request_and_a_limit_must_be_written(registry):
+    # the 2026-12-06 release: "drop its requested cpu to 4 cpus" set nothing of the kind
+    text = "finops flagged tracker, drop its requested cpu to 4 cpus"
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    variants = [
+        b["properties"]["args"]
+        for b in schema["anyOf"]
+        if b["properties"]["tool"]["const"] == "set_resources"
+    ]
+    assert sorted(f for v in variants for f in v["required"] if f.startswith("cpu")) == [
+        "cpu_limit",
+        "cpu_request",
+    ]
+    assert all(not f.startswith("memory") for v in variants for f in v["required"])
+    memory_only = registry.parse_call(
+        {"tool": "set_resources", "args": {"name": "tracker", "memory_limit": "1Gi"}}
+    )
+    with pytest.raises(InvalidCall, match="write it as one of cpu_request, cpu_limit"):
+        registry.check_grounded(
+            memory_only, grounding.live, required_kinds=grounding.required_kinds
+        )
 
 
 @pytest.mark.parametrize(
