@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from collections.abc import Container, Iterable
 from typing import Annotated, Any
 
@@ -229,7 +230,8 @@ def check_grounded(
             # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
             allowed |= {p for word in allowed if (p := _parsed(model, field_name, word))}
         if isinstance(value, dict):  # a map: typed names, and values among all typed words
-            typed = list(value)
+            pairs = _pairs(live.get(PAIRS_KIND) or [])
+            typed = [k if k in pairs or _variable_like(k) else "\0" for k in value]
             any_word = set(live.get(TYPED_KIND) or known)
             typed += ["\0" for v in value.values() if v not in any_word]  # never allowed
         if any(str(v) not in allowed for v in typed):
@@ -637,14 +639,16 @@ def _word_map(
     required: bool,
 ) -> dict[str, Any]:
     """A map argument (environment variables) narrowed to the request's words: each key a
-    name typed as it is (`words` also in `typed`), offered in the order typed (the grammar
+    name typed as it is (`words` also in `typed`) and written as a variable's name is,
+    offered in the order typed (the grammar
     writes properties in schema order), each value any typed word (`typed`: "on" and
     "8080" too), and a key typed as `KEY=value` only that value (`pairs`; all of them
     `required`). Without keys or values, only the empty map is left."""
     as_typed = set(typed)
     keys = [
         w for w in dict.fromkeys([*pairs, *words])
-        if w in as_typed and _valid_entry(model, field, w, _SOME_VALUE)
+        if w in as_typed and (w in pairs or _variable_like(w))
+        and _valid_entry(model, field, w, _SOME_VALUE)
     ]  # fmt: skip
     values = [w for w in dict.fromkeys(typed) if _valid_entry(model, field, _SOME_KEY, w)]
     # the grammar backend takes min/maxProperties only when every key is required; the
@@ -658,6 +662,14 @@ def _word_map(
     }
     out = {**kept, "properties": entries, "additionalProperties": False}
     return {**out, "required": list(pairs)} if required else out
+
+
+def _variable_like(word: str) -> bool:
+    """A word written as an environment variable's name is: upper case ("LOG_LEVEL",
+    "PORT") or joined by underscores ("http_proxy"). A plain lower-case word ("also",
+    "cc", "environment") is prose, not a name to set; one typed as `KEY=value` is a name
+    all the same (the caller checks `pairs` first)."""
+    return len(word) > 1 and bool(re.fullmatch(r"[A-Z][A-Z0-9_]*|[A-Za-z]\w*_\w*", word))
 
 
 def _pairs_field(model: type[StrictArgs], pairs: dict[str, str]) -> str | None:

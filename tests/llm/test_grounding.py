@@ -938,3 +938,30 @@ def test_a_keyed_value_fills_its_argument(registry):
     call = registry.parse_call({"tool": "lambda_deploy_function", "args": wrong})
     with pytest.raises(InvalidCall, match="role = 'lambda-exec': the request gives it"):
         registry.check_grounded(call, grounding.live)
+
+
+def test_a_variable_to_set_is_a_name_written_as_one(registry):
+    # the 2026-12-06 release: prose words set as variables ({"also": ...}, {"cc": ...})
+    text = (
+        "deploy gs://acme-builds/dns.zip to cloud function willow-hazel with REGION=eu-west-1 also"
+    )
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    deploy = branch(schema, "gcf_deploy_function")["properties"]["args"]["properties"]
+    assert list(deploy["env"]["properties"]) == ["REGION"]
+    prose = registry.parse_call(
+        {
+            "tool": "gcf_deploy_function",
+            "args": {
+                "name": "willow-hazel",
+                "source": "gs://acme-builds/dns.zip",
+                "env": {"REGION": "eu-west-1", "also": "willow-hazel"},
+            },
+        }
+    )
+    with pytest.raises(InvalidCall, match="env = .* is not in the request"):
+        registry.check_grounded(prose, grounding.live, required_kinds=grounding.required_kinds)
+    # a lower-case name with an underscore is a name all the same
+    lower = ground_request("set http_proxy=http://proxy:3128 on web", None)
+    set_env = branch(registry.call_schema(lower.live), "set_env")["properties"]["args"]
+    assert list(set_env["properties"]["set"]["properties"]) == ["http_proxy"]
