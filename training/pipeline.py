@@ -370,6 +370,7 @@ def ensure_shortlist(
     """Give `artifact` the tool shortlist `config` asks for (llm/tool_shortlist.py), unless
     it has it already, and record it in artifact.json; `shortlist_per_family: 0` removes it."""
     from llm.tool_shortlist import (
+        ENCODER_DIR,
         SHORTLIST_DIR,
         Encoder,
         ShortlistWeights,
@@ -391,17 +392,25 @@ def ensure_shortlist(
             per_family=config.shortlist_per_family,
             coverage=config.shortlist_coverage,
             encoder=encoder_identity(default_encoder_path()),
+            fine_tune_epochs=config.shortlist_fine_tune_epochs,
         )
         try:
-            current = ShortlistWeights.read(target).meta.get("key")
+            current = ShortlistWeights.read(target)
+            # a fine-tuned shortlist is whole only with its own encoder
+            intact = current.meta.get("key") == key and (
+                not current.meta.get("fine_tune")
+                or encoder_identity(target / ENCODER_DIR) == current.encoder_identity
+            )
         except ArtifactError:
-            current = None
-        if current == key and meta.get("shortlist", {}).get("key") == key:
+            intact = False
+        if intact and meta.get("shortlist", {}).get("key") == key:
             return
         staging = artifact / (SHORTLIST_DIR + ".partial")
         shutil.rmtree(staging, ignore_errors=True)
         if progress:
-            print(f"Training the tool shortlist ({config.shortlist_per_family} per family)...")
+            tuned = config.shortlist_fine_tune_epochs
+            how = f", encoder fine-tuned for {tuned:g} epochs" if tuned else ""
+            print(f"Training the tool shortlist ({config.shortlist_per_family} per family{how})...")
         shortlist = fit_shortlist(
             read_split(folder, "train")[: config.train_limit],
             read_split(folder, "valid"),
@@ -409,6 +418,7 @@ def ensure_shortlist(
             per_family=config.shortlist_per_family,
             coverage=config.shortlist_coverage,
             data_hash=data,
+            fine_tune_epochs=config.shortlist_fine_tune_epochs,
             encoder=Encoder(),
             progress=progress,
         )

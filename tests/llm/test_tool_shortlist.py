@@ -249,6 +249,68 @@ def test_training_gives_an_artifact_its_shortlist_once_and_removes_it_on_request
     assert ToolShortlist.of_artifact(artifact) is None
 
 
+@pytest.fixture(scope="module")
+def fine_tuned(tmp_path_factory, encoder) -> tuple:
+    folder = tmp_path_factory.mktemp("fine-tuned")
+    weights = fit_shortlist(
+        records(NAMES[:4]),
+        records(NAMES[4:]),
+        folder,
+        per_family=3,
+        coverage=0.95,
+        data_hash="test-data",
+        fine_tune_epochs=12,
+        encoder=encoder,
+    )
+    return folder, weights
+
+
+def test_a_fine_tuned_shortlist_carries_its_own_encoder(fine_tuned, trained, encoder):
+    folder, weights = fine_tuned
+    info = json.loads((folder / "shortlist.json").read_text())
+    own = Encoder(folder / "encoder")
+    assert info["encoder_identity"] == own.identity != encoder.identity  # the weights moved
+    assert info["base_encoder"] == encoder.identity
+    assert info["fine_tune"]["epochs"] == 12 and info["regularization_c"] is None
+    assert info["key"] != trained[1].meta["key"]  # fine-tuning is part of the key
+    shortlist = ToolShortlist.load(folder)  # no encoder given: the shortlist's own
+    cases = {
+        "please purge the orders deployment": "delete_deployment",
+        "I need 4 replicas of orders": "scale_deployment",
+        "orders logs please": "get_pod_logs",
+    }
+    for text, tool in cases.items():
+        assert next(iter(shortlist.probabilities(text))) == tool, text
+    with pytest.raises(ArtifactError, match="trained on encoder"):
+        ToolShortlist.load(folder, encoder=encoder)  # the pretrained one does not fit
+
+
+def test_training_rebuilds_a_fine_tuned_shortlist_that_lost_its_encoder(tmp_path):
+    from training.config import TrainConfig
+    from training.pipeline import ensure_shortlist
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for split, names in (("train", NAMES[:4]), ("valid", NAMES[4:])):
+        lines = [json.dumps(r) for r in records(names)]
+        (data / f"{split}.jsonl").write_text("\n".join(lines) + "\n")
+    artifact = tmp_path / "artifact"
+    artifact.mkdir()
+    (artifact / "artifact.json").write_text(json.dumps({"name": "t"}))
+    config = TrainConfig(shortlist_per_family=2, shortlist_fine_tune_epochs=1)
+
+    ensure_shortlist(artifact, config, data, "data-1", progress=False)
+    meta = json.loads((artifact / "artifact.json").read_text())
+    assert meta["shortlist"]["fine_tune"]["epochs"] == 1
+    weights = artifact / "shortlist" / "encoder" / "model.safetensors"
+    assert ToolShortlist.of_artifact(artifact) is not None
+    weights.unlink()
+    with pytest.raises(ArtifactError):
+        ToolShortlist.of_artifact(artifact)
+    ensure_shortlist(artifact, config, data, "data-1", progress=False)  # same key, rebuilt
+    assert weights.is_file() and ToolShortlist.of_artifact(artifact) is not None
+
+
 def test_the_bot_refuses_a_damaged_shortlist_as_a_config_error(trained, tmp_path):
     from bot.assembly import build_planner
     from bot.settings import ModelSettings, Settings
