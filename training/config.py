@@ -105,7 +105,7 @@ class TrainConfig(BaseModel):
     shortlist_fine_tune_epochs: float = Field(default=0, ge=0, le=20)
     """Epochs of fine-tuning the shortlist's sentence encoder on those requests (0: the
     pretrained encoder as it is, with a logistic regression on its embeddings; ~2 epochs
-    of 8 per family add ~7 min of training on 2 cores and ~10 points of first-tool
+    of 8 per family add ~8 min of training on 2 cores and ~10 points of first-tool
     accuracy, training/RESULTS.md)."""
     shortlist_coverage: float = Field(default=0.95, gt=0, le=1)
     """Share of validation requests whose shortlist must hold the expected tool; sets

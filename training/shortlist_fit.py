@@ -9,7 +9,7 @@ each teach the classifier as much as all, at a fraction of the encoding time). T
 - `fine_tune_epochs > 0`: the encoder is fine-tuned together with a linear head on the
   same requests (cross-entropy) and saved into the shortlist. Its embeddings then
   separate our tools: first-tool accuracy on the validation split 79.6% -> 89.7%, on the
-  test split 80.2% -> 88.9% (8 per family, 2 epochs, training/RESULTS.md), for ~7 min of
+  test split 80.2% -> 88.9% (8 per family, 2 epochs, training/RESULTS.md), for ~8 min of
   training on 2 cores.
 
 Then the shortlist's probability mass is calibrated on the validation split:
