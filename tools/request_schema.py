@@ -203,7 +203,8 @@ def check_grounded(
         one_of = _unit_one_of(model, units, required)
         if one_of and all(getattr(call.args, f) in (None, []) for f in one_of):
             raise InvalidCall(
-                f"{call.tool}: the request gives a size; write it as one of {', '.join(one_of)}."
+                f"{call.tool}: the request types a value in their unit; write at least one "
+                f"of {', '.join(one_of)}."
             )
     for field_name, kind in _live_fields(model).items():
         chosen = field_name in call.args.model_fields_set
@@ -230,7 +231,6 @@ def check_grounded(
             # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
             allowed |= {p for word in allowed if (p := _parsed(model, field_name, word))}
         if isinstance(value, dict):  # a map: typed names, and values among all typed words
-            pairs = _pairs(live.get(PAIRS_KIND) or [])
             typed = [k if k in pairs or _variable_like(k) else "\0" for k in value]
             any_word = set(live.get(TYPED_KIND) or known)
             typed += ["\0" for v in value.values() if v not in any_word]  # never allowed
@@ -553,7 +553,10 @@ def _require_one_of(branch: dict[str, Any], fields: list[str]) -> dict[str, Any]
         return branch
     args = dict(branch["properties"]["args"])
     own = args.get(ONE_OF_REQUIRED)
-    args[ONE_OF_REQUIRED] = [f for f in own if f in fields] or own if own else fields
+    if own:  # within the tool's rule; a rule that would empty it leaves it as it is
+        args[ONE_OF_REQUIRED] = [f for f in own if f in fields] or own
+    else:
+        args[ONE_OF_REQUIRED] = fields
     return {**branch, "properties": {**branch["properties"], "args": args}}
 
 

@@ -233,8 +233,7 @@ def fine_tune_encoder(
         optimizer.step()
     model.eval()
     model.save(str(out))
-    with torch.no_grad():
-        return (
-            head.weight.detach().numpy().astype(np.float32),
-            head.bias.detach().numpy().astype(np.float32),
-        )
+    return (
+        head.weight.detach().numpy().astype(np.float32),
+        head.bias.detach().numpy().astype(np.float32),
+    )

@@ -866,7 +866,7 @@ def test_a_size_typed_for_a_tool_with_a_request_and_a_limit_must_be_written(regi
     memory_only = registry.parse_call(
         {"tool": "set_resources", "args": {"name": "tracker", "memory_limit": "1Gi"}}
     )
-    with pytest.raises(InvalidCall, match="write it as one of cpu_request, cpu_limit"):
+    with pytest.raises(InvalidCall, match="write at least one of cpu_request, cpu_limit"):
         registry.check_grounded(
             memory_only, grounding.live, required_kinds=grounding.required_kinds
         )
