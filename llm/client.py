@@ -140,17 +140,14 @@ class ToolCallClient:
             else Grounding(live=dict(live or {}))
         )
         if self.shortlist is not None:
-            offered = self.shortlist.offered(text, self.registry.names())
-            grounding = dataclasses.replace(grounding, offered_tools=tuple(offered))
-        schema = grammar_schema(
-            self.registry.call_schema(
-                grounding.live,
-                required_kinds=grounding.required_kinds,
-                omitted_kinds=grounding.omitted_kinds,
-                given_name=grounding.given_name,
-                offered=grounding.offered_tools,
+            offer = self.shortlist.offered(
+                text, self.registry.names(), read_only=self.registry.read_only_names()
             )
-        )
+            grounding = dataclasses.replace(grounding, offered_tools=offer.tools)
+            if not self._call_schema(grounding)["anyOf"]:  # no offered tool can be written
+                offered = (*offer.tools, offer.decline)
+                grounding = dataclasses.replace(grounding, offered_tools=offered)
+        schema = grammar_schema(self._call_schema(grounding))
         messages = chat_messages(text, context or {})
         raw, tokens, finish = self._complete(messages, schema)
         retried = False
@@ -188,6 +185,15 @@ class ToolCallClient:
             completion_tokens=tokens,
             retried=retried,
             offered_tools=grounding.offered_tools,
+        )
+
+    def _call_schema(self, grounding: Grounding) -> dict[str, Any]:
+        return self.registry.call_schema(
+            grounding.live,
+            required_kinds=grounding.required_kinds,
+            omitted_kinds=grounding.omitted_kinds,
+            given_name=grounding.given_name,
+            offered=grounding.offered_tools,
         )
 
     def _validated(self, raw: str, grounding: Grounding) -> ToolCall:

@@ -22,9 +22,10 @@ offered in its canonical form to the arguments the tools mark with its unit (`x-
 update for "4GB memory, timeout 10 seconds" cannot drop the memory and take its timeout
 from the "4". Ambiguous ones ("128m": milli or mega; "5 min and 20 max"; "500s" errors;
 "a sec") are weak: offered, still bare numbers, never required. The bounds of a range
-("min 3, max five", "minReplicas=1") and replica counts ("ten replicas", "x3") work the
-same way, but only for tools with such arguments: to any other tool they are bare
-numbers ("scale to max 5").
+("min 3, max five", "minReplicas=1"), replica counts ("ten replicas", "x3") and how many
+items to read ("last 13 events", "first 20 lambdas", "338 log lines") work the same way,
+but only for tools with such arguments: to any other tool they are bare numbers ("scale
+to max 5").
 
 A log filter is typed too: a word or a phrase of two or three words ("connection
 refused"). Environment variables are typed too: a map argument's keys are the request's words, in
@@ -157,12 +158,21 @@ _BOUND_RES = (
 )
 # A range of replicas gives both bounds: "between 2 and 5", "from two to 7", "5-twenty pods"
 _RANGE_NUMBER = rf"(\d+|{'|'.join([*NUMBER_WORDS, *TENS_WORDS])})"
+_RANGE_TO = r"\s*(?:-|–|/|\.\.|to|until|till|through|thru)\s*"
 _RANGE_RES = (
     re.compile(rf"\bbetween\s+{_RANGE_NUMBER}\s+and\s+{_RANGE_NUMBER}\b", re.I),
     re.compile(rf"\bfrom\s+{_RANGE_NUMBER}\s*(?:to|-|up to)\s*{_RANGE_NUMBER}\b", re.I),
     re.compile(
-        rf"\b{_RANGE_NUMBER}\s*(?:-|–|to|\.\.)\s*{_RANGE_NUMBER}\s*"
-        r"(?:replicas?|pods|reps|copies|instances)\b",
+        rf"\b{_RANGE_NUMBER}{_RANGE_TO}{_RANGE_NUMBER}\s*(?:replicas?|pods|reps|copies|instances)\b",
+        re.I,
+    ),
+    # "bounds 5/18", "boounds: 2-9", "range 3 to 6"
+    re.compile(
+        rf"\b(?:b\w?ounds?|range)\s*[:=]?\s*{_RANGE_NUMBER}{_RANGE_TO}{_RANGE_NUMBER}\b", re.I
+    ),
+    # "needs autoscaling -n payments: five to 25": a range soon after the autoscaler
+    re.compile(
+        rf"\b(?:autoscal\w*|hpa)\b[^\d\n]{{0,30}}?\b{_RANGE_NUMBER}{_RANGE_TO}{_RANGE_NUMBER}\b",
         re.I,
     ),
 )
@@ -172,6 +182,23 @@ _REPLICAS_RES = (
     re.compile(rf"(?<![.:])\b{_COUNT_NUMBER}\s*(?:replicas?|reps|pods|copies)\b", re.I),
     re.compile(rf"\b(?:replicas?|reps)\s*[=:]?\s*{_BOUND_NUMBER}", re.I),
     re.compile(r"(?<![\w-])x(\d+)\b|\b(\d+)x\b()", re.I),
+)
+# How many items to read: "last 13 events", "newest 19", "first 20 lambdas", "338 log
+# lines", "--tail=50"; not a time ("last 5 minutes") and not "the last one"
+_ITEM_WORDS = "|".join([*NUMBER_WORDS[2:], *TENS_WORDS])
+_NOT_A_TIME = r"(?!\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?)\b)"
+_ITEMS_RES = (
+    re.compile(
+        rf"\b(?:last|latest|newest|most recent|recent|first|top)\s+(?:(\d+)|({_ITEM_WORDS}))\b"
+        + _NOT_A_TIME,
+        re.I,
+    ),
+    re.compile(
+        rf"(?<![.:])\b{_COUNT_NUMBER}\s+(?:log\s+)?(?:lines|events|entries|lambdas|"
+        r"(?:lambda\s+|cloud\s+|gcp\s+|gcf\s+)?functions)\b",
+        re.I,
+    ),
+    re.compile(r"--tail[= ](\d+)\b|\btail\s+-n\s*(\d+)\b"),
 )
 # "--cpu-percent=63", "cpu percent 70"
 _PERCENT_FLAG_RE = re.compile(r"\b(?:cpu[-_ ]?)?percent(?:age)?\s*[=:]?\s*(\d+)\b", re.IGNORECASE)
@@ -315,6 +342,13 @@ def unit_mentions(text: str) -> UnitMentions:
             if amount is not None and found.start(group) not in bounded:
                 bounded.add(found.start(group))
                 add("replicas", whole(amount), found)
+    for pattern in _ITEMS_RES:
+        for found in pattern.finditer(text):
+            group = next(i for i, g in enumerate(found.groups(), 1) if g)
+            amount = _number(found.group(group).lower())
+            if amount and found.start(group) not in bounded:
+                bounded.add(found.start(group))
+                add("items", whole(amount), found)
     for found in _PERCENT_RE.finditer(text.lower()):
         if (amount := amount_of(found)) is not None:
             add("percent", whole(amount), found)

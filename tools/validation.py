@@ -33,11 +33,12 @@ MENTIONED = {"x-live": "mentioned"}
 # one (`x-unit`) takes the numbers typed with its unit as well as bare ones; an unmarked one
 # (a count: replicas, a limit) only bare ones, and a tool's one argument of a unit must be
 # written when the request types a number with it (llm/grounding.py, tools/request_schema.py).
-UNITS = ("percent", "memory", "cpu", "seconds", "port", "min", "max", "replicas")
-# The bounds of a range ("min 2", "max=10", "four minimum") and replica counts ("3 pods",
-# "--replicas=4", "x3") only count relative to a tool with such arguments: for a tool
+UNITS = ("percent", "memory", "cpu", "seconds", "port", "min", "max", "replicas", "items")
+# The bounds of a range ("min 2", "max=10", "four minimum"), replica counts ("3 pods",
+# "--replicas=4", "x3") and how many items to read ("last 13 events", "first 20 lambdas",
+# "338 log lines": `items`) only count relative to a tool with such arguments: for a tool
 # without one the number is a bare number ("scale to max 5", "hpa for 2-10 replicas").
-RELATIVE_UNITS = ("min", "max", "replicas")
+RELATIVE_UNITS = ("min", "max", "replicas", "items")
 
 
 # Keywords a value is typed after or before ("role app-role", "handler: app.main",

@@ -14,7 +14,9 @@ each teach the classifier as much as all, at a fraction of the encoding time). T
 
 Then the shortlist's probability mass is calibrated on the validation split:
 the smallest mass on a grid whose shortlists hold the expected tool of at least `coverage`
-of the validation requests (clarify and no_action count as held: they are always offered).
+of the validation requests. An expected clarify or no_action counts as held: the mass is
+about actions, and which decline is offered is the classifier's ranking of the two
+(llm/tool_shortlist.py).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from llm.tool_shortlist import (
-    ALWAYS_OFFERED,
+    DECLINES,
     ENCODER_DIR,
     Encoder,
     ShortlistWeights,
@@ -78,7 +80,7 @@ def calibrate_mass(
 ) -> tuple[float, float, float]:
     """(mass, coverage reached, mean shortlist size) of the smallest mass on MASS_GRID whose
     shortlists hold at least `coverage` of `expected`; the largest mass when none does."""
-    held_always = set(ALWAYS_OFFERED)
+    held_always = set(DECLINES)
     result = (MASS_GRID[-1], 0.0, float(len(tools)))
     for mass in MASS_GRID:
         sets = [{tools[i] for i in smallest_set(p, mass)} for p in probabilities]

@@ -93,7 +93,7 @@ def words_of(text: str) -> dict[str, list[str]]:
 
 
 def test_numbers_are_typed_in_digits_or_words(registry):
-    text = "scale web to ten, hpa 3-23 at 85% --replicas=4"
+    text = "scale web to ten, or 3, or 23 at 85% --replicas=4"
     assert {"10", "3", "23"} <= set(mentioned_values(text))  # "--replicas=4": a count
     schema = registry.call_schema(words_of(text))
     replicas = branch(schema, "scale_deployment")["properties"]["args"]["properties"]["replicas"]
@@ -817,6 +817,10 @@ def test_a_replica_count_the_request_types_must_be_written(registry):
         ("between five and 27 replicas, aiming for 50% cpu: that's the hpa on login", 5, 27),
         ("autoscale sc-hpa between 2 and 5 replicas at 60% cpu", 2, 5),
         ("hpa for web from 12 to 3 pods, 80% cpu", 3, 12),
+        # the validation split of 2026-12-06: unusable, min above max
+        ("yo payments-api needs autoscaling -n payments: five to 25 :chart:", 5, 25),
+        ("i wish automatic scaling on login with five until 12 pods and cpu of 63%?", 5, 12),
+        ("apply an HPA object on deploy `coral-ui`, boounds 5/18, cpu target 55%", 5, 18),
     ],
 )
 def test_a_range_gives_both_bounds_in_order(registry, text, low, high):
@@ -829,6 +833,45 @@ def test_a_range_gives_both_bounds_in_order(registry, text, low, high):
     # to a tool without bounds both are bare numbers
     scale = branch(schema, "scale_deployment")["properties"]["args"]["properties"]["replicas"]
     assert {low, high} <= set(scale["enum"])
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "field", "count"),
+    [
+        # the validation split of 2026-12-06: the default limit written instead
+        ("sev2, backend-72kt2vw95x-r8hs8 won't start: last 13 events", "get_events", "limit", 13),
+        ("need its newest 19 events now", "get_events", "limit", 19),
+        ("show the first 20 lambdas in prod aws", "lambda_list_functions", "limit", 20),
+        ("list 20 lambda functions from prod-aws asap", "lambda_list_functions", "limit", 20),
+        ("list 7 cloud functions in dev gcp", "gcf_list_functions", "limit", 7),
+        ("grep 500 in the last 70 log lines of reports", "get_pod_logs", "tail_lines", 70),
+        ("search the lst 338 lines of web logs for timeout", "get_pod_logs", "tail_lines", 338),
+        ("kubectl logs web --tail=50", "get_pod_logs", "tail_lines", 50),
+    ],
+)
+def test_how_many_items_to_read_must_be_written(registry, text, tool, field, count):
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    args = branch(schema, tool)["properties"]["args"]
+    assert args["properties"][field]["enum"] == [count]
+    assert field in args["required"]
+
+
+@pytest.mark.parametrize(
+    "text", ["logs of web from the last 5 minutes", "show the last one", "events of web"]
+)
+def test_a_time_or_no_count_is_not_how_many_items(registry, text):
+    assert "items" not in unit_mentions(text).values
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    assert "limit" not in branch(schema, "get_events")["properties"]["args"].get("required", [])
+
+
+def test_a_count_of_items_is_a_bare_number_to_a_tool_without_one(registry):
+    grounding = ground_request("scale web to the last 3", None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    replicas = branch(schema, "scale_deployment")["properties"]["args"]["properties"]["replicas"]
+    assert 3 in replicas["enum"]
 
 
 def test_the_port_is_only_a_number_typed_as_a_port(registry):

@@ -13,7 +13,13 @@ from llm_fake_openai import FakeOpenAI
 
 from llm.client import ToolCallClient
 from llm.errors import ArtifactError, UnusableOutput
-from llm.tool_shortlist import Encoder, ShortlistWeights, ToolShortlist, smallest_set
+from llm.tool_shortlist import (
+    DECLINE_FLOOR,
+    Encoder,
+    ShortlistWeights,
+    ToolShortlist,
+    smallest_set,
+)
 from tools.registry import ToolRegistry
 from training.shortlist_fit import calibrate_mass, fit_shortlist, sample_per_family
 
@@ -132,16 +138,86 @@ def test_unseen_phrasings_rank_their_tool_first(trained, encoder):
         assert next(iter(shortlist.probabilities(text))) == tool, text
 
 
-def test_offered_tools_keep_clarify_no_action_and_unknown_tools(trained, encoder):
+def test_offered_tools_keep_unknown_tools_and_the_declines(trained, encoder):
     shortlist = ToolShortlist.load(trained[0], encoder=encoder)
     registry_tools = ToolRegistry().names()
-    offered = shortlist.offered("please purge the orders deployment", registry_tools)
+    offered = shortlist.offered("please purge the orders deployment", registry_tools).tools
     assert "delete_deployment" in offered
+    # no_action is the decline this classifier knows; clarify it never saw
     assert {"clarify", "no_action"} <= set(offered)
     assert "scale_deployment" not in offered  # clearly not about scaling
     # tools the classifier never saw (added after training) are never ruled out
     assert "create_hpa" in offered and "lambda_delete_function" in offered
-    assert offered == [t for t in registry_tools if t in offered]  # the registry's order
+    assert list(offered) == [t for t in registry_tools if t in offered]  # the registry's order
+
+
+def fixed_shortlist(encoder, probabilities: dict[str, float], mass=0.9) -> ToolShortlist:
+    """A classifier that gives every request the same `probabilities` (the rest of the
+    registry's tools share what is left)."""
+    tools = ToolRegistry().names()
+    rest = (1 - sum(probabilities.values())) / (len(tools) - len(probabilities))
+    probs = np.array([probabilities.get(tool, rest) for tool in tools])
+    dimension = len(encoder.encode(["x"])[0])
+    weights = ShortlistWeights(
+        tools=tools,
+        weights=np.zeros((len(tools), dimension), dtype=np.float32),
+        bias=np.log(probs).astype(np.float32),
+        mass=mass,
+        encoder_identity=encoder.identity,
+        meta={},
+    )
+    return ToolShortlist(weights, encoder)
+
+
+def test_only_the_decline_the_classifier_prefers_is_offered(encoder):
+    registry = ToolRegistry()
+    sure = {"delete_deployment": 0.9, "clarify": 0.06, "no_action": 0.03}
+    offer = fixed_shortlist(encoder, sure).offered("drop orders", registry.names())
+    assert offer.tools == ("delete_deployment", "clarify") and offer.decline == "clarify"
+    other_way = {**sure, "clarify": 0.03, "no_action": 0.06}
+    offer = fixed_shortlist(encoder, other_way).offered("drop orders", registry.names())
+    assert offer.tools == ("delete_deployment", "no_action")
+
+
+def test_a_confident_read_gets_no_decline_but_a_change_always_does(encoder):
+    registry = ToolRegistry()
+    read_only = registry.read_only_names()
+    assert "list_pods" in read_only and "delete_deployment" not in read_only
+    confident_read = {"list_pods": 0.97, "clarify": 0.01, "no_action": 0.005}
+    offer = fixed_shortlist(encoder, confident_read).offered(
+        "ls pods", registry.names(), read_only=read_only
+    )
+    assert offer.tools == ("list_pods",) and offer.decline == "clarify"
+    # declines at or above the floor, a change, or no read-only tools given: one decline
+    unsure_read = {"list_pods": 0.9, "clarify": DECLINE_FLOOR, "no_action": 0.005}
+    confident_change = {"delete_deployment": 0.97, "clarify": 0.01, "no_action": 0.005}
+    for probabilities, read in [
+        (unsure_read, read_only),
+        (confident_change, read_only),
+        (confident_read, ()),
+    ]:
+        offer = fixed_shortlist(encoder, probabilities).offered(
+            "x", registry.names(), read_only=read
+        )
+        assert offer.tools[-1] == "clarify" and len(offer.tools) == 2, probabilities
+
+
+def test_the_client_offers_the_decline_when_no_offered_read_can_be_written(encoder):
+    """describe_pod needs a pod the request names; without one only a decline is left."""
+    registry = ToolRegistry()
+    shortlist = fixed_shortlist(
+        encoder, {"describe_pod": 0.97, "clarify": 0.003, "no_action": 0.008}
+    )
+    answer = '{"tool":"no_action","args":{"reason":"out_of_scope"}}'
+    with FakeOpenAI(contents=[answer]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
+        )
+        proposal = client.propose("describe the pod please", context={}, live={})
+    assert proposal.call.tool == "no_action"
+    assert proposal.offered_tools == ("describe_pod", "no_action")
+    branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
+    assert [b["properties"]["tool"]["const"] for b in branches] == ["no_action"]
 
 
 def test_an_index_of_another_encoder_is_refused(trained, encoder, tmp_path):
@@ -185,7 +261,7 @@ def test_the_client_offers_the_grammar_only_the_shortlist(trained, encoder):
     shortlist = ToolShortlist.load(trained[0], encoder=encoder)
     registry = ToolRegistry()
     text = "please purge the orders deployment"
-    offered = shortlist.offered(text, registry.names())
+    offered = shortlist.offered(text, registry.names()).tools
     answer = '{"tool":"delete_deployment","args":{"name":"orders"}}'
     with FakeOpenAI(contents=[answer]) as fake:
         client = ToolCallClient(
@@ -193,7 +269,7 @@ def test_the_client_offers_the_grammar_only_the_shortlist(trained, encoder):
         )
         proposal = client.propose(text, context={}, live={})
     assert proposal.call.tool == "delete_deployment"
-    assert proposal.offered_tools == tuple(offered)
+    assert proposal.offered_tools == offered
     branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
     sent = [b["properties"]["tool"]["const"] for b in branches]
     # (the grammar also drops branches no answer can fill: no tool beyond the offered ones)

@@ -16,7 +16,7 @@ from tools.aws.lambda_common import (
 from tools.aws.lambda_fields import FUNCTION_NAME, FunctionArgs, LambdaArgs
 from tools.base import StrictArgs, ToolResult
 from tools.context import ToolContext
-from tools.validation import MENTIONED
+from tools.validation import mentioned_with_unit
 
 MAX_SCANNED = 2000
 """Stop listing after this many functions: a chat answer never needs more."""
@@ -27,7 +27,7 @@ class ListFunctionsArgs(LambdaArgs):
 
     prefix: Annotated[str, Field(pattern=FUNCTION_NAME, max_length=64)] | None = None
     """Only functions whose name starts with this, e.g. "billing-"."""
-    limit: int = Field(default=50, ge=1, le=200, json_schema_extra=MENTIONED)
+    limit: int = Field(default=50, ge=1, le=200, json_schema_extra=mentioned_with_unit("items"))
     """At most this many functions in the answer."""
 
 

@@ -11,7 +11,7 @@ from tools.context import ToolContext
 from tools.gcp.gcf_api import REQUEST_TIMEOUT_S, clean_text, functions_client, gcp_errors
 from tools.gcp.gcf_common import GcfReadTool, require_function, view_function
 from tools.gcp.gcf_fields import FunctionArgs, GcfArgs
-from tools.validation import MENTIONED
+from tools.validation import mentioned_with_unit
 
 MAX_SCANNED = 2000
 """Stop listing after this many functions: a chat answer never needs more."""
@@ -23,7 +23,7 @@ class ListFunctionsArgs(GcfArgs):
 
     prefix: Annotated[str, Field(pattern=PREFIX, max_length=63)] | None = None
     """Only functions whose name starts with this, e.g. "billing-"."""
-    limit: int = Field(default=50, ge=1, le=200, json_schema_extra=MENTIONED)
+    limit: int = Field(default=50, ge=1, le=200, json_schema_extra=mentioned_with_unit("items"))
     """At most this many functions in the answer."""
 
 

@@ -10,7 +10,7 @@ from tools.k8s.clients import KubeApis, ObjectRef, call, call_or_none
 from tools.k8s.common import KubeReadTool, NamespacedArgs, resolve_namespace, where
 from tools.k8s.inspecting import list_deployment_pods
 from tools.k8s.status import age, event_time
-from tools.validation import MENTIONED, DnsSubdomain
+from tools.validation import MENTIONED, DnsSubdomain, mentioned_with_unit
 
 
 class GetEventsArgs(NamespacedArgs):
@@ -18,7 +18,7 @@ class GetEventsArgs(NamespacedArgs):
 
     name: DnsSubdomain = Field(json_schema_extra=MENTIONED)
     """Name of the deployment or pod (not limited to live deployments: pods count too)."""
-    limit: int = Field(default=20, ge=1, le=100, json_schema_extra=MENTIONED)
+    limit: int = Field(default=20, ge=1, le=100, json_schema_extra=mentioned_with_unit("items"))
     """At most this many events, newest first."""
 
 

@@ -12,7 +12,7 @@ from tools.k8s.clients import KubeApis, ObjectRef, call, call_or_none
 from tools.k8s.common import KubeReadTool, NamespacedArgs, resolve_namespace, where
 from tools.k8s.inspecting import list_deployment_pods
 from tools.k8s.status import container_names, pod_is_healthy, pod_status
-from tools.validation import MENTIONED, DnsLabel, DnsSubdomain, GrepText
+from tools.validation import MENTIONED, DnsLabel, DnsSubdomain, GrepText, mentioned_with_unit
 
 LINES_IN_SUMMARY = 20
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
@@ -25,7 +25,9 @@ class GetPodLogsArgs(NamespacedArgs):
     """Pod name, or a deployment name (then its least healthy pod is read)."""
     container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED)
     """Container to read; omit for the pod's default or only container."""
-    tail_lines: int = Field(default=100, ge=1, le=2000, json_schema_extra=MENTIONED)
+    tail_lines: int = Field(
+        default=100, ge=1, le=2000, json_schema_extra=mentioned_with_unit("items")
+    )
     """How many lines from the end of the log to read."""
     grep: GrepText | None = None
     """Keep only lines containing this text (literal, case-insensitive)."""
