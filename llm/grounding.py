@@ -49,7 +49,9 @@ and it must be written.
 
 A known deployment the request names by its name ("scale sc-web to 3") is the one the call
 acts on: the deployment enum narrows to the named ones (`named_known`), so a model cannot
-answer `web` to a request about `sc-web`; a request that names none leaves all possible.
+answer `web` to a request about `sc-web`. A request that names none cannot act on one
+("update it to api:v2", "k scale deploy --replicas=10"): the model has to ask which. (The
+deployments are the cluster's, so a name typed wrong is none of them, and asking is right.)
 
 Where a call acts (cluster, namespace, AWS account, GCP project) is grounded the same way
 (`ground_scopes`): when the request names known ones ("us central", "in staging", "the
@@ -372,7 +374,8 @@ COMMAND_WORDS = frozenset(
     "pls please plz can could would you we i new by as like "
     "create delete deploy scale restart rollback roll set get list show describe update "
     "namespace namespaces ns deployment deployments pod pods node nodes service services "
-    "function functions lambda lambdas cluster replicas image memory cpu logs events".split()
+    "function functions lambda lambdas cluster replicas image memory cpu logs events "
+    "kubectl k drain cordon uncordon".split()
 )
 
 
@@ -438,7 +441,8 @@ def mentioned_values(text: str) -> list[str]:
 _KEYWORDS = {
     "role": r"(?:iam |execution )?role",
     "handler": r"handler",
-    "entry_point": r"entry[-_ ]?point",
+    # Cloud Functions' entry point: people say "handler" and "entry" for it too
+    "entry_point": r"(?:entry(?:[-_ ]?point)?|handler)",
 }
 # A keyword is a word of its own: not the "handler" of "src/index.handler"
 _KEYWORD_START, _KEYWORD_END = r"(?<![\w./-])", r"(?![\w/-]|\.\w)"
@@ -626,9 +630,11 @@ NAMED_KINDS = ("deployment",)
 
 
 def named_known(text: str, values: list[str]) -> list[str]:
-    """The known `values` that `text` names as a word ("web", "`web`", "billing/worker")."""
+    """The known `values` that `text` names as a word ("web", "`web`", "billing/worker",
+    "web.env += X=1")."""
     words = {w.lower() for w in mentioned_values(text)}
-    words |= {_clean(part).lower() for raw in text.split() for part in _clean(raw).split("/")}
+    pieces = (re.split(r"[/.]", _clean(raw)) for raw in text.split())
+    words |= {_clean(part).lower() for parts in pieces for part in parts}
     return [v for v in values if v.lower() in words]
 
 
@@ -641,9 +647,13 @@ def ground_request(
     the words that name closed choices, the given name."""
     scopes = ground_scopes(text, dict(live or {}), context)
     known = dict(scopes.live)
+    unnamed = set()
     for kind in NAMED_KINDS:
-        if known.get(kind) and (named := named_known(text, known[kind])):
-            known[kind] = named
+        if known.get(kind):
+            if named := named_known(text, known[kind]):
+                known[kind] = named
+            else:
+                unnamed.add(kind)
     keyed = keyed_values(text)
     mentioned = mentioned_values(text)
     mentioned += [v for v in (e.split("=", 1)[1] for e in keyed) if v not in mentioned]
@@ -659,6 +669,6 @@ def ground_request(
     return Grounding(
         {**known, **words, **units},
         scopes.required_kinds | {unit_kind(unit) for unit in typed.strong},
-        scopes.omitted_kinds,
+        scopes.omitted_kinds | unnamed,
         given_name(text),
     )

@@ -216,8 +216,8 @@ def check_grounded(
             )
         if kind in omitted and chosen and value is not None:
             raise InvalidCall(
-                f"{call.tool}.{field_name} = {value!r} is not in the request: leave it "
-                "out so the channel's default applies."
+                f"{call.tool}.{field_name} = {value!r} is not in the request, which names "
+                f"no {kind}: leave it out, or ask."
             )
         # Known values constrain only when some are known; the request's words whenever
         # given (as in call_schema)
@@ -275,7 +275,7 @@ def _apply_live_enums(node: Any, live: dict[str, list[str]], forbid: Container[s
         out = {
             k: _apply_live_enums(v, live, forbid)
             for k, v in node.items()
-            if k not in ("x-live", "x-unit", "x-key")
+            if k not in ("x-live", "x-unit", "x-key", "x-names")
         }
         # Known values (clusters...) constrain only when some are known; the words of a
         # request, and kinds the caller forbids, constrain even when nothing fits.
@@ -477,10 +477,19 @@ def _field_words(
     unit = _unit_fields(model).get(field)
     if unit and _typed_unit_groups(model, units, required_kinds).get(unit) == [field]:
         return list(units[unit])
+    if field in _variable_fields(model):  # names of variables: only words written as one
+        return [w for w in words if _variable_like(w)]
     own = set(_unit_fields(model).values())
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
     return [*words, *bare, *(units.get(unit, []) if unit else [])]
+
+
+@functools.cache
+def _variable_fields(model: type[StrictArgs]) -> frozenset[str]:
+    """A tool's arguments that name environment variables (`x-names: variable`)."""
+    properties = _inline_refs(model.model_json_schema()).get("properties", {})
+    return frozenset(name for name, schema in properties.items() if _kind_of(schema, "x-names"))
 
 
 def _typed_unit_groups(

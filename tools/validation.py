@@ -106,7 +106,11 @@ EnvDict = Annotated[
     dict[EnvName, EnvValue], Field(max_length=MAX_ENV_VARS, json_schema_extra=MENTIONED)
 ]
 """Up to 50 env vars; names are identifiers, values printable text, both typed by the user."""
-TypedEnvName = Annotated[EnvName, Field(json_schema_extra=MENTIONED)]
+# An argument that names environment variables as typed: the request's words written as a
+# variable's name, upper case or with an underscore ("LOG_LEVEL", "http_proxy"), never a
+# prose word ("timeout", "env"). The same rule as a map's keys (tools/request_schema.py).
+MENTIONED_VARIABLE = {**MENTIONED, "x-names": "variable"}
+TypedEnvName = Annotated[EnvName, Field(json_schema_extra=MENTIONED_VARIABLE)]
 """The name of a variable to remove, as typed."""
 
 SAFE_GREP = r"^[^\x00-\x1f\x7f]{1,100}$"

@@ -68,13 +68,13 @@ def test_typed_arguments_become_enums_of_fitting_words(registry):
     node = branch(schema, "cordon_node")["properties"]["args"]["properties"]["node"]
     # "Node-2" does not fit a DNS name; its lower-case form does; "!" never got in; the
     # digits of a word count too (they are how numbers get typed: "3-10", "--replicas=4")
-    assert node["enum"] == ["2", "cordon", "node-2", "now"]  # not "pls" (COMMAND_WORDS)
+    assert node["enum"] == ["2", "node-2", "now"]  # not "pls", "cordon" (COMMAND_WORDS)
     assert "pattern" not in node
 
 
 def test_a_request_without_the_word_cannot_become_that_action(registry):
-    schema = registry.call_schema({MENTIONED_KIND: mentioned_values("drain the node")})
-    # every word fits a node name, so drain_node stays possible but only with those words
+    schema = registry.call_schema({MENTIONED_KIND: mentioned_values("drain the box")})
+    # "box" fits a node name, so drain_node stays possible but only with that word
     assert branch(schema, "drain_node")["properties"]["args"]["properties"]["node"]["enum"]
     nothing = registry.call_schema({MENTIONED_KIND: []})
     assert "drain_node" not in tools_in(nothing)
@@ -400,7 +400,7 @@ def test_client_sends_the_words_and_refuses_an_invented_value(registry):
             client.propose("cordon node-2", context=CONTEXT, live={})
     sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
     node = branch(sent, "cordon_node")["properties"]["args"]["properties"]["node"]
-    assert node["enum"] == ["2", "cordon", "node-2"]
+    assert node["enum"] == ["2", "node-2"]
     assert "not in the request" in json.dumps(fake.requests[1]["messages"][-1])
 
 
@@ -944,11 +944,23 @@ def test_a_variable_named_like_a_bound_leaves_the_bounds_free(registry):
         (
             "new lambda hook: ruby 3.3, app.handle as handler, ads-proxy-role as role, "
             "code in s3://ci-bundles/h.zip",
-            ["role=ads-proxy-role", "handler=app.handle"],
+            ["role=ads-proxy-role", "handler=app.handle", "entry_point=app.handle"],
         ),
-        ("--handler=index.run --role my-role", ["role=my-role", "handler=index.run"]),
-        ('handler: "app.handler", IAM role: `r1`', ["role=r1", "handler=app.handler"]),
+        (
+            "--handler=index.run --role my-role",
+            ["role=my-role", "handler=index.run", "entry_point=index.run"],
+        ),
+        (
+            'handler: "app.handler", IAM role: `r1`',
+            ["role=r1", "handler=app.handler", "entry_point=app.handler"],
+        ),
         ("gcf x, entry point main_fn, runtime python312", ["entry_point=main_fn"]),
+        # a Cloud Function's entry point is called its handler too (valid split, 2026-12-06)
+        (
+            "launch a gcf `order-events`, handler `hello_http`",
+            ["handler=hello_http", "entry_point=hello_http"],
+        ),
+        ("gcf x with entry handle_request", ["entry_point=handle_request"]),
         # the keyword inside a value, a question, a keyword followed by a command word
         ("point lambda geo at src/index.handler asap", []),
         ("what role does it use?", []),
@@ -1008,3 +1020,72 @@ def test_a_variable_to_set_is_a_name_written_as_one(registry):
     lower = ground_request("set http_proxy=http://proxy:3128 on web", None)
     set_env = branch(registry.call_schema(lower.live), "set_env")["properties"]["args"]
     assert list(set_env["properties"]["set"]["properties"]) == ["http_proxy"]
+
+
+def schema_for(registry, text: str, live: dict | None = None) -> dict:
+    grounding = ground_request(text, live, CONTEXT)
+    return registry.call_schema(
+        grounding.live,
+        required_kinds=grounding.required_kinds,
+        omitted_kinds=grounding.omitted_kinds,
+        given_name=grounding.given_name,
+    )
+
+
+def test_a_request_that_names_no_known_deployment_cannot_act_on_one(registry):
+    # the validation split of 2026-12-06: "update it to ..." became set_image on web
+    live = {"deployment": ["api", "web", "worker"]}
+    unnamed = schema_for(registry, "update it to quay.io/acme/search:2.6.8", live)
+    assert "set_image" not in tools_in(unnamed) and "clarify" in tools_in(unnamed)
+    # an optional deployment (list_pods' filter) is left out rather than guessed
+    pods = branch(schema_for(registry, "list the pods", live), "list_pods")["properties"]["args"]
+    assert pods["properties"]["deployment"]["anyOf"] == [{"type": "null"}]
+    named = schema_for(registry, "update web to quay.io/acme/search:2.6.8", live)
+    name = branch(named, "set_image")["properties"]["args"]["properties"]["name"]
+    assert name["enum"] == ["web"]
+    # "web.env += X=1": the name before a dot is named too
+    dotted = schema_for(registry, "web.env += LOG_LEVEL=debug", live)
+    assert branch(dotted, "set_env")["properties"]["args"]["properties"]["name"]["enum"] == ["web"]
+    # and the client's check refuses a call on an unnamed one, saying why
+    grounding = ground_request("update it to quay.io/acme/search:2.6.8", live, CONTEXT)
+    call = registry.parse_call(
+        {"tool": "set_image", "args": {"name": "web", "image": "quay.io/acme/search:2.6.8"}}
+    )
+    with pytest.raises(InvalidCall, match="names no deployment"):
+        registry.check_grounded(
+            call,
+            grounding.live,
+            required_kinds=grounding.required_kinds,
+            omitted_kinds=grounding.omitted_kinds,
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "field"),
+    [
+        ("raise the timeout on cloud function maple", "gcf_update_config", "env_unset"),
+        ("set an env var on gcf loyalty-v3-ui", "gcf_update_config", "env_unset"),
+        ("remove the timeout env from lambda tax", "lambda_update_config", "env_unset"),
+        ("take away the env thing on web", "set_env", "unset"),
+    ],
+)
+def test_a_prose_word_is_no_variable_to_remove(registry, text, tool, field):
+    # the validation split of 2026-12-06: env_unset ["timeout"], ["gcf", "env", "env"]
+    schema = schema_for(registry, text)
+    if tool in tools_in(schema):  # a tool with other changes to make: no variable to remove
+        assert branch(schema, tool)["properties"]["args"]["properties"][field]["maxItems"] == 0
+    else:  # a tool whose only change it would be: impossible, the model has to ask
+        assert "clarify" in tools_in(schema)
+
+
+def test_a_variable_to_remove_is_typed_as_one(registry):
+    schema = schema_for(registry, "drop LOG_LEVEL and http_proxy from web's env")
+    unset = branch(schema, "set_env")["properties"]["args"]["properties"]["unset"]
+    assert {"LOG_LEVEL", "http_proxy"} <= set(unset["items"]["enum"])
+    assert not {"drop", "and", "from", "web", "env"} & set(unset["items"]["enum"])
+
+
+def test_kubectl_is_no_node(registry):
+    # the validation split of 2026-12-06: "kubectl drain --ignore-daemonsets" drained "kubectl"
+    schema = schema_for(registry, "kubectl drain --ignore-daemonsets --delete-emptydir-data")
+    assert "drain_node" not in tools_in(schema)

@@ -14,7 +14,13 @@ from pydantic import AfterValidator, Field
 
 from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
-from tools.validation import MENTIONED, EnvValue, mentioned_with_key, mentioned_with_unit
+from tools.validation import (
+    MENTIONED,
+    MENTIONED_VARIABLE,
+    EnvValue,
+    mentioned_with_key,
+    mentioned_with_unit,
+)
 
 FUNCTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
 """Lambda function name: letters, digits, hyphens and underscores, 1-64 characters."""
@@ -134,7 +140,7 @@ LambdaEnv = Annotated[
 ]
 """Env vars to set: up to 50, names by Lambda's rules, 4 KB in total."""
 LambdaEnvNames = Annotated[
-    list[Annotated[LambdaEnvName, Field(json_schema_extra=MENTIONED)]],
+    list[Annotated[LambdaEnvName, Field(json_schema_extra=MENTIONED_VARIABLE)]],
     Field(max_length=MAX_ENV_VARS),
     AfterValidator(check_env_names),
 ]
