@@ -192,7 +192,7 @@ class ToolCallClient:
             grounding.live,
             required_kinds=grounding.required_kinds,
             omitted_kinds=grounding.omitted_kinds,
-            given_name=grounding.given_name,
+            given=grounding.given,
             offered=grounding.offered_tools,
         )
 
@@ -203,7 +203,7 @@ class ToolCallClient:
             grounding.live,
             required_kinds=grounding.required_kinds,
             omitted_kinds=grounding.omitted_kinds,
-            given_name=grounding.given_name,
+            given=grounding.given,
             offered=grounding.offered_tools,
         )
         return call

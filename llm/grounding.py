@@ -35,7 +35,9 @@ value, and a tool with one map must set every such variable.
 
 A new object's name the request gives ("called cache-3", "named billing") is written:
 a tool's typed `name` argument must be that word, optional or not; a small model that
-leaves an optional name out would otherwise deploy the default name.
+leaves an optional name out would otherwise deploy the default name. A container the
+request names as one ("the envoy container", "container api in etl-runner") is written the
+same way into a tool's typed `container` argument (`Grounding.given`).
 
 A closed choice (a Literal argument: the catalog's service, a runtime) takes a value the
 request names when it names any (`named_choices`, with a few synonyms: "pg" is postgres,
@@ -558,7 +560,18 @@ _SCOPE_FLAG = re.compile(r"(?<!\S)(--?(?:namespace|ns|n|context|cluster))=", re.
 
 # "called cache-3", "named `billing`", "name it web-2"; not "an alias called canary", which
 # names the alias (lambda_move_alias.alias), while `name` is the function it points into
-_GIVEN_NAME = re.compile(r"\b(?<!alias )(?:called|named|name it|naming it)\s+(\S+)", re.IGNORECASE)
+_GIVEN_NAME = re.compile(
+    r"\b(?<!alias )(?<!container )(?:called|named|name it|naming it)\s+(\S+)", re.IGNORECASE
+)
+# "container api", "containers named sidecar"; "the `envoy` container", but not "web's
+# container" (its pod's) nor "on eu-west, container x" (x is)
+_CONTAINER_AFTER = re.compile(r"\bcontainers?\s+(?:named\s+|called\s+)?(\S+)", re.IGNORECASE)
+_CONTAINER_BEFORE = re.compile(r"(\S+)(?<![,;:.])(?<!'s)(?<!\u2019s)\s+container\b", re.IGNORECASE)
+# Words before or after "container" that say which one without naming it
+_NOT_A_CONTAINER = COMMAND_WORDS | frozenset(
+    "old previous current dead crashed crashing last prior earlier restarted failed failing "
+    "broken each every which that one only same whole single default other init".split()
+)
 
 
 def given_name(text: str) -> str | None:
@@ -566,6 +579,23 @@ def given_name(text: str) -> str | None:
     found = _GIVEN_NAME.search(text)
     name = _clean(found.group(1)) if found else ""
     return name if name and name.lower() not in COMMAND_WORDS else None  # "called by web"
+
+
+def given_container(text: str) -> str | None:
+    """The container `text` names as one ("the envoy container"), if it names exactly one."""
+    found = {
+        word
+        for pattern in (_CONTAINER_AFTER, _CONTAINER_BEFORE)
+        for match in pattern.finditer(text)
+        if (word := _clean(match.group(1))) and word.lower() not in _NOT_A_CONTAINER
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def given_values(text: str) -> dict[str, str]:
+    """{argument: value} the request gives by role: a new object's name, a container."""
+    given = {"name": given_name(text), "container": given_container(text)}
+    return {argument: value for argument, value in given.items() if value}
 
 
 @dataclass(frozen=True)
@@ -579,8 +609,9 @@ class Grounding:
     """Kinds the call must write (named, and not just the channel's default)."""
     omitted_kinds: frozenset[str] = field(default_factory=frozenset)
     """Kinds the call may not write (known values exist, none is named)."""
-    given_name: str | None = None
-    """The name the request gives: a typed `name` argument must be it."""
+    given: dict[str, str] = field(default_factory=dict)
+    """{argument: value} the request gives by role (`given_values`): a tool's typed
+    argument of that name must be the value."""
     offered_tools: tuple[str, ...] | None = None
     """The only tools the call may use (the tool shortlist, llm/tool_shortlist.py);
     None: every tool."""
@@ -644,7 +675,7 @@ def ground_request(
     """Everything the module docstring describes, for one request: scopes and named
     deployments narrowed, the request's words (`mentioned`, all of them: `mentioned:typed`),
     the numbers typed with a unit (`mentioned:<unit>`, required when typed unambiguously),
-    the words that name closed choices, the given name."""
+    the words that name closed choices, the values given by role (name, container)."""
     scopes = ground_scopes(text, dict(live or {}), context)
     known = dict(scopes.live)
     unnamed = set()
@@ -670,5 +701,5 @@ def ground_request(
         {**known, **words, **units},
         scopes.required_kinds | {unit_kind(unit) for unit in typed.strong},
         scopes.omitted_kinds | unnamed,
-        given_name(text),
+        given_values(text),
     )

@@ -12,7 +12,7 @@ import importlib
 import inspect
 import json
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import Field, ValidationError
@@ -92,7 +92,7 @@ class ToolRegistry:
         *,
         required_kinds: Iterable[str] = (),
         omitted_kinds: Iterable[str] = (),
-        given_name: str | None = None,
+        given: Mapping[str, str] | None = None,
         offered: Iterable[str] | None = None,
     ) -> dict[str, Any]:
         """JSON schema of every valid call, narrowed to a request's `live` values: see
@@ -109,7 +109,7 @@ class ToolRegistry:
             live,
             required_kinds=required_kinds,
             omitted_kinds=omitted_kinds,
-            given_name=given_name,
+            given=given,
         )
 
     def check_grounded(
@@ -119,7 +119,7 @@ class ToolRegistry:
         *,
         required_kinds: Iterable[str] = (),
         omitted_kinds: Iterable[str] = (),
-        given_name: str | None = None,
+        given: Mapping[str, str] | None = None,
         offered: Iterable[str] | None = None,
     ) -> None:
         """Raise InvalidCall when `call` breaks what `call_schema(live, ...)` allowed: see
@@ -135,7 +135,7 @@ class ToolRegistry:
             live,
             required_kinds=required_kinds,
             omitted_kinds=omitted_kinds,
-            given_name=given_name,
+            given=given,
         )
 
     def schema_hash(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -48,8 +48,6 @@ UNIT_KINDS = {unit_kind(unit): unit for unit in UNITS}
 # role=app-role, llm/grounding.keyed_values): an argument marked with that `x-key` must be
 # one of them (tools/validation.KEYS).
 KEYED_KIND = f"{MENTIONED_KIND}:keyed"
-# The argument a name the request gives ("a redis called cache-3") goes to, when typed.
-NAME_FIELD = "name"
 
 
 def call_schema(
@@ -58,17 +56,19 @@ def call_schema(
     *,
     required_kinds: Iterable[str] = (),
     omitted_kinds: Iterable[str] = (),
-    given_name: str | None = None,
+    given: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """JSON schema of every valid call `{"tool": NAME, "args": {...}}` of the tools whose
-    args models `models` gives by name.
+        args models `models` gives by name.
 
-    `live` gives the known values per `x-live` kind, the request's words (`mentioned`)
-    and the words that may name a closed choice (`choice`). Fields of a kind in
-    `required_kinds` must be written (the request names the cluster, say); fields of a
-    kind in `omitted_kinds` may not be (the request names none: the channel default
-    applies). A `given_name` ("called cache-3") must fill a typed `name` argument.
-    See llm/grounding.py for when the client asks for which.
+        `live` gives the known values per `x-live` kind, the request's words (`mentioned`)
+        and the words that may name a closed choice (`choice`). Fields of a kind in
+        `required_kinds` must be written (the request names the cluster, say); fields of a
+        kind in `omitted_kinds` may not be (the request names none: the channel default
+        applies). A value the request `given`s an argument by its role ({"name": "cache-3"} for
+    "called cache-3", {"container": "envoy"} for "the envoy container") must fill that typed
+    argument.
+        See llm/grounding.py for when the client asks for which.
     """
     branches = []
     for name, model in models.items():
@@ -95,13 +95,14 @@ def call_schema(
     units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
     keyed = _keyed(live.pop(KEYED_KIND, None) or [])
     required = set(required_kinds)
-    if words is not None or given_name:  # typed arguments: only fitting words
+    given = dict(given or {})
+    if words is not None or given:  # typed arguments: only fitting words
         for branch in branches:
             model = models[_tool_of(branch)]
             properties = branch["properties"]["args"].get("properties", {})
             for field in _mentioned_fields(model):
-                if field == _named_field(model, given_name):
-                    valid = [given_name]
+                if field in _given_fields(model, given):
+                    valid = [given[field]]
                 elif words is None:
                     continue
                 elif _is_map(model, field):
@@ -125,13 +126,12 @@ def call_schema(
                     _cap_items(properties[field], len(set(valid)))
     omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
     branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
-    needs = required or given_name or units or pairs or named_words or keyed
+    needs = required or given or units or pairs or named_words or keyed
     for index, branch in enumerate(branches if needs else ()):
         model = models[_tool_of(branch)]
         fields = [name for name, kind in _live_fields(model).items() if kind in required]
         fields += _named_choice_fields(model, named_words)
-        if named := _named_field(model, given_name):
-            fields.append(named)
+        fields += _given_fields(model, given)
         if words is not None:
             fields += [f for f in _mentioned_fields(model) if _keyed_values(model, f, keyed)]
             fields += _unit_required(model, units, required)
@@ -148,20 +148,21 @@ def check_grounded(
     *,
     required_kinds: Iterable[str] = (),
     omitted_kinds: Iterable[str] = (),
-    given_name: str | None = None,
+    given: Mapping[str, str] | None = None,
 ) -> None:
     """Raise InvalidCall when `call` (of a tool with args `model`) breaks what
     `call_schema(live, ...)` allowed: a value of an `x-live` field outside `live` (for
     `mentioned`, a word the user did not type), a required kind left out, an omitted kind
-    written, a `name` other than the one the request gives, a number typed with a unit or a
-    `KEY=value` pair left out. The decoding grammar enforces this on our server; the check
-    holds for any model behind the client."""
+    written, a typed argument other than the value the request gives it, a number typed
+    with a unit or a `KEY=value` pair left out. The decoding grammar enforces this on our
+    server; the check holds for any model behind the client."""
     required, omitted = set(required_kinds), set(omitted_kinds)
-    if (named := _named_field(model, given_name)) and getattr(call.args, named) != given_name:
-        raise InvalidCall(
-            f"{call.tool}.{named} = {getattr(call.args, named)!r}: the request calls it "
-            f"{given_name!r}."
-        )
+    given = dict(given or {})
+    for field_name in _given_fields(model, given):
+        if (value := getattr(call.args, field_name)) != given[field_name]:
+            raise InvalidCall(
+                f"{call.tool}.{field_name} = {value!r}: the request gives it {given[field_name]!r}."
+            )
     if CHOICE_KIND in live:
         words = set(live[CHOICE_KIND])
         for field_name, schema in _closed_choices(model).items():
@@ -589,11 +590,11 @@ def _require_fields(branch: dict[str, Any], fields: Iterable[str]) -> dict[str, 
     return {**branch, "properties": {**branch["properties"], "args": args}}
 
 
-def _named_field(model: type[StrictArgs], name: str | None) -> str | None:
-    """The typed `name` argument a given name fills, when the tool has one and it fits."""
-    if name and NAME_FIELD in _mentioned_fields(model) and _valid_value(model, NAME_FIELD, name):
-        return NAME_FIELD
-    return None
+def _given_fields(model: type[StrictArgs], given: Mapping[str, str]) -> list[str]:
+    """The typed arguments of a tool that values the request gives fill (the tool has the
+    argument and the value fits it)."""
+    typed = _mentioned_fields(model)
+    return [f for f, value in given.items() if f in typed and _valid_value(model, f, value)]
 
 
 @functools.cache

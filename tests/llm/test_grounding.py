@@ -10,7 +10,9 @@ from llm_fake_openai import FakeOpenAI
 from llm.client import ToolCallClient, grammar_schema
 from llm.errors import UnusableOutput
 from llm.grounding import (
+    given_container,
     given_name,
+    given_values,
     ground_request,
     ground_scopes,
     keyed_values,
@@ -635,7 +637,7 @@ def test_a_given_name_fills_the_typed_name_argument(registry):
         grounding.live,
         required_kinds=grounding.required_kinds,
         omitted_kinds=grounding.omitted_kinds,
-        given_name=grounding.given_name,
+        given=grounding.given,
     )
     args = branch(schema, "deploy_service")["properties"]["args"]
     assert args["properties"]["name"] == {"type": "string", "enum": ["cache-3"]}
@@ -649,13 +651,13 @@ def test_a_given_name_fills_the_typed_name_argument(registry):
 
 def test_the_given_name_holds_without_a_grammar(registry):
     unnamed = registry.parse_call({"tool": "deploy_service", "args": {"service": "redis"}})
-    with pytest.raises(InvalidCall, match="deploy_service.name = None: the request calls it"):
-        registry.check_grounded(unnamed, {}, given_name="cache-3")
+    with pytest.raises(InvalidCall, match="deploy_service.name = None: the request gives it"):
+        registry.check_grounded(unnamed, {}, given={"name": "cache-3"})
     named = registry.parse_call(
         {"tool": "deploy_service", "args": {"service": "redis", "name": "cache-3"}}
     )
-    registry.check_grounded(named, {}, given_name="cache-3")
-    registry.check_grounded(unnamed, {}, given_name="Not A Name!")  # not a valid name: no rule
+    registry.check_grounded(named, {}, given={"name": "cache-3"})
+    registry.check_grounded(unnamed, {}, given={"name": "Not A Name!"})  # not a valid name: no rule
 
 
 def test_client_writes_the_name_the_request_gives(registry):
@@ -671,7 +673,7 @@ def test_client_writes_the_name_the_request_gives(registry):
             "deploy a redis called cache-7 with 1 GB to staging", context=CONTEXT, live=SCOPES
         )
     assert proposal.retried and proposal.call.args.name == "cache-7"
-    assert "the request calls it 'cache-7'" in json.dumps(fake.requests[1]["messages"][-1])
+    assert "the request gives it 'cache-7'" in json.dumps(fake.requests[1]["messages"][-1])
 
 
 def _expected_calls():
@@ -707,7 +709,7 @@ def test_grounding_allows_every_expected_call_of_our_suites(registry):
                 grounding.live,
                 required_kinds=grounding.required_kinds,
                 omitted_kinds=grounding.omitted_kinds,
-                given_name=grounding.given_name,
+                given=grounding.given,
             )
         except InvalidCall as exc:
             refused.append((text, str(exc)))
@@ -1028,7 +1030,7 @@ def schema_for(registry, text: str, live: dict | None = None) -> dict:
         grounding.live,
         required_kinds=grounding.required_kinds,
         omitted_kinds=grounding.omitted_kinds,
-        given_name=grounding.given_name,
+        given=grounding.given,
     )
 
 
@@ -1089,3 +1091,31 @@ def test_kubectl_is_no_node(registry):
     # the validation split of 2026-12-06: "kubectl drain --ignore-daemonsets" drained "kubectl"
     schema = schema_for(registry, "kubectl drain --ignore-daemonsets --delete-emptydir-data")
     assert "drain_node" not in tools_in(schema)
+
+
+@pytest.mark.parametrize(
+    ("text", "container"),
+    [
+        # the validation split of 2026-12-06: the container left out or a deployment's name
+        ("limit memory of container api in etl-runner to 128M", "api"),
+        ("the topaz container in maps-api is on a bad build, move it to x:1", "topaz"),
+        ("logs of the envoy container in `cache-garnet-1`!", "envoy"),
+        ("set the `nginx` container in cron-runner to 16GB memory limit", "nginx"),
+        ("logs for api on eu-west, container sidecar", "sidecar"),
+        # which one, not its name; a pod's container; two named
+        ("logs of the previous container of web-1", None),
+        ("web's container image to x:2", None),
+        ("copy from container api to container web now", None),
+    ],
+)
+def test_a_container_named_as_one_is_given(text, container):
+    assert given_container(text) == container
+
+
+def test_a_given_container_fills_the_typed_container_argument(registry):
+    text = "limit memory of container api in etl-runner to 1Gi"
+    schema = schema_for(registry, text, {"deployment": ["etl-runner", "web"]})
+    args = branch(schema, "set_resources")["properties"]["args"]
+    assert args["properties"]["container"]["enum"] == ["api"] and "container" in args["required"]
+    # a "container named x" names the container, not a new object
+    assert given_values("logs of the container named sidecar in web-1") == {"container": "sidecar"}

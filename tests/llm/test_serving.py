@@ -103,7 +103,7 @@ def test_live_enums_restrict_values(vllm_server, registry):
             grounding.live,
             required_kinds=grounding.required_kinds,
             omitted_kinds=grounding.omitted_kinds,
-            given_name=grounding.given_name,
+            given=grounding.given,
         )
 
 

@@ -73,7 +73,7 @@ def _assert_grounded(registry, record: dict) -> None:
         grounding.live,
         required_kinds=grounding.required_kinds,
         omitted_kinds=grounding.omitted_kinds,
-        given_name=grounding.given_name,
+        given=grounding.given,
     )
 
 
