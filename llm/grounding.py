@@ -37,7 +37,8 @@ A new object's name the request gives ("called cache-3", "named billing") is wri
 a tool's typed `name` argument must be that word, optional or not; a small model that
 leaves an optional name out would otherwise deploy the default name. A container the
 request names as one ("the envoy container", "container api in etl-runner") is written the
-same way into a tool's typed `container` argument (`Grounding.given`).
+same way into a tool's typed `container` argument, and a version it gives ("Redis 6.2",
+"ver 16-alpine", "version 7") into a typed `version` (`Grounding.given`).
 
 A closed choice (a Literal argument: the catalog's service, a runtime) takes a value the
 request names when it names any (`named_choices`, with a few synonyms: "pg" is postgres,
@@ -567,6 +568,19 @@ _GIVEN_NAME = re.compile(
 # container" (its pod's) nor "on eu-west, container x" (x is)
 _CONTAINER_AFTER = re.compile(r"\bcontainers?\s+(?:named\s+|called\s+)?(\S+)", re.IGNORECASE)
 _CONTAINER_BEFORE = re.compile(r"(\S+)(?<![,;:.])(?<!'s)(?<!\u2019s)\s+container\b", re.IGNORECASE)
+# A catalog service's version ("Redis 6.2", "nginx on 1.25", "redis cache 14", "postgres
+# 7-alpine") or any version by its keyword ("ver 16-alpine", "version 7"); not a size
+# ("redis 2GB"): unit_mentions has those
+_CATALOG_SERVICE = r"(?:redis|postgres(?:ql)?|pg|psql|nginx)"
+_VERSION = r"(\d[\w.-]*|stable|latest|alpine|\w+-alpine)"
+_VERSION_RES = (
+    re.compile(
+        rf"\b{_CATALOG_SERVICE}(?:\s+(?:cache|database|db|server|instance))?\s+"
+        rf"(?:on\s+|version\s+|ver\s+|v)?{_VERSION}",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\b(?:ver|version)\s*[:=]?\s*{_VERSION}", re.IGNORECASE),
+)
 # Words before or after "container" that say which one without naming it
 _NOT_A_CONTAINER = COMMAND_WORDS | frozenset(
     "old previous current dead crashed crashing last prior earlier restarted failed failing "
@@ -592,9 +606,26 @@ def given_container(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def given_version(text: str) -> str | None:
+    """The version `text` gives ("Redis 6.2", "ver 16-alpine"), if it gives exactly one."""
+    sizes = unit_mentions(text).spans
+    found = {
+        _clean(match.group(1))
+        for pattern in _VERSION_RES
+        for match in pattern.finditer(text)
+        if not any(start <= match.start(1) < end for start, end in sizes)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def given_values(text: str) -> dict[str, str]:
-    """{argument: value} the request gives by role: a new object's name, a container."""
-    given = {"name": given_name(text), "container": given_container(text)}
+    """{argument: value} the request gives by role: a new object's name, a container, a
+    version."""
+    given = {
+        "name": given_name(text),
+        "container": given_container(text),
+        "version": given_version(text),
+    }
     return {argument: value for argument, value in given.items() if value}
 
 

@@ -159,7 +159,8 @@ def check_grounded(
     required, omitted = set(required_kinds), set(omitted_kinds)
     given = dict(given or {})
     for field_name in _given_fields(model, given):
-        if (value := getattr(call.args, field_name)) != given[field_name]:
+        # str(): a number given ("version 7") is the integer 7 once parsed
+        if str(value := getattr(call.args, field_name)) != given[field_name]:
             raise InvalidCall(
                 f"{call.tool}.{field_name} = {value!r}: the request gives it {given[field_name]!r}."
             )

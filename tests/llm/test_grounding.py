@@ -13,6 +13,7 @@ from llm.grounding import (
     given_container,
     given_name,
     given_values,
+    given_version,
     ground_request,
     ground_scopes,
     keyed_values,
@@ -1119,3 +1120,37 @@ def test_a_given_container_fills_the_typed_container_argument(registry):
     assert args["properties"]["container"]["enum"] == ["api"] and "container" in args["required"]
     # a "container named x" names the container, not a new object
     assert given_values("logs of the container named sidecar in web-1") == {"container": "sidecar"}
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [
+        # the validation split of 2026-12-06: deploy_service without the version typed
+        ("is there a way to get Redis on 16-alpine provisioned?", "16-alpine"),
+        ("new pg database, ver 1.25, name alpha8", "1.25"),
+        ("@chatops redis cache 14 -> `order-worker` ty", "14"),
+        ("could we get PostgreSQL 1.27 stood up?", "1.27"),
+        ("@planton new Redis cache, ver stable, name api-gateway", "stable"),
+        ("promote version 7 of lambda invoice-pdf to beta", "7"),
+        # a size is no version; an image's tag is the image's
+        ("deploy a redis 2GB on us central", None),
+        ("deploy nginx:1.27 as sc-echo", None),
+        ("roll back to the previous version", None),
+    ],
+)
+def test_a_version_the_request_gives(text, version):
+    assert given_version(text) == version
+
+
+def test_a_given_version_fills_the_typed_version_argument(registry):
+    schema = schema_for(registry, "could we get Redis 6.2 stood up in staging?")
+    args = branch(schema, "deploy_service")["properties"]["args"]
+    assert args["properties"]["version"]["enum"] == ["6.2"] and "version" in args["required"]
+    alias = branch(schema_for(registry, "point live of tax at version 7"), "lambda_move_alias")
+    assert alias["properties"]["args"]["properties"]["version"]["enum"] == [7]
+    call = registry.parse_call(
+        {"tool": "lambda_move_alias", "args": {"name": "tax", "alias": "live", "version": 7}}
+    )
+    registry.check_grounded(call, {}, given={"version": "7"})  # the integer 7 is "7"
+    with pytest.raises(InvalidCall, match="the request gives it '8'"):
+        registry.check_grounded(call, {}, given={"version": "8"})
