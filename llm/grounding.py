@@ -85,6 +85,7 @@ from tools.request_schema import (
     MENTIONED_KIND,
     PAIRS_KIND,
     TYPED_KIND,
+    side_kind,
     unit_kind,
 )
 from tools.validation import KEYS, UNITS, format_cpu, format_memory
@@ -132,6 +133,9 @@ _CPU_RE = _quantity(
     # not a CPU target: "9 cpu utilization 61%", "max 14 cpu 84%"
     after=r"(?!\s*(?:util|usage|load|target|threshold|%|\d|[=:]\s*\d))",
 )
+_RESOURCE_NOUN = re.compile(
+    r"\s+(?:request|reservation|limit|floor|ceiling|cap|quota|target|allocation)s?\b", re.I
+)
 # "when you've a sec" and "allow an hour" offer a duration without requiring one.
 # "128m" is millicores to Kubernetes and megabytes to many people: it offers both and is
 # a weak mention (below)
@@ -153,10 +157,13 @@ _COUNT_NUMBER = rf"(?:(\d+)|({'|'.join([*NUMBER_WORDS, *TENS_WORDS])}))\b"
 _BOUND_AFTER = r"(?:[-_ ]?(?:replicas|pods|instances))?\s*(?:of\s+)?[=:]?\s*"
 # The word before the number first: in "min 1 max 14", 1 is the minimum, not "1 max".
 _BOUND_RES = (
-    ("min", re.compile(rf"\b(?:min(?:imum)?{_BOUND_AFTER}|at least\s+){_BOUND_NUMBER}", re.I)),
+    # "minimal three, maximal 10" as non-native speakers write it
+    ("min", re.compile(rf"\b(?:min(?:imum|imal)?{_BOUND_AFTER}|at least\s+){_BOUND_NUMBER}", re.I)),
     (
         "max",
-        re.compile(rf"\b(?:max(?:imum)?{_BOUND_AFTER}|at most\s+|up to\s+){_BOUND_NUMBER}", re.I),
+        re.compile(
+            rf"\b(?:max(?:imum|imal)?{_BOUND_AFTER}|at most\s+|up to\s+){_BOUND_NUMBER}", re.I
+        ),
     ),
     ("min", re.compile(rf"\b{_COUNT_NUMBER}\s*minimum\b", re.I)),
     ("max", re.compile(rf"\b{_COUNT_NUMBER}\s*max(?:imum)?\b", re.I)),
@@ -177,7 +184,7 @@ _RANGE_RES = (
     ),
     # "needs autoscaling -n payments: five to 25": a range soon after the autoscaler
     re.compile(
-        rf"\b(?:autoscal\w*|hpa)\b[^\d\n]{{0,30}}?\b{_RANGE_NUMBER}{_RANGE_TO}{_RANGE_NUMBER}\b",
+        rf"\b(?:autoscal\w*|hpa)\b[^\d\n]{{0,80}}?\b{_RANGE_NUMBER}{_RANGE_TO}{_RANGE_NUMBER}\b",
         re.I,
     ),
 )
@@ -199,7 +206,8 @@ _ITEMS_RES = (
         re.I,
     ),
     re.compile(
-        rf"(?<![.:])\b{_COUNT_NUMBER}\s+(?:log\s+)?(?:lines|events|entries|lambdas|"
+        rf"(?<![.:])\b{_COUNT_NUMBER}\s+(?:(?:most\s+)?recent\s+|latest\s+|newest\s+)?"
+        r"(?:log\s+)?(?:lines|events|entries|lambdas|"
         r"(?:lambda\s+|cloud\s+|gcp\s+|gcf\s+)?functions)\b",
         re.I,
     ),
@@ -294,6 +302,9 @@ def unit_mentions(text: str) -> UnitMentions:
             for value in memory(amount * (1 if found.group("mebi") else 1024)):
                 add("memory", value, found)
     for found in _CPU_RE.finditer(text):
+        article = (found.group(2) or "").lower() in ("a", "an")
+        if article and _RESOURCE_NOUN.match(text, found.end()):
+            continue  # "a cpu reservation of 2" is the article of the reservation
         if (amount := amount_of(found)) is not None:
             add("cpu", cpu(amount if found.group("milli") else amount * 1000), found)
     for found in _MILLI_OR_MEGA_RE.finditer(text):
@@ -495,19 +506,32 @@ def typed_words(text: str) -> list[str]:
 _ENV_KEY = re.compile(r"[A-Z][A-Z0-9_]*")
 
 
+# "set LOG_LEVEL to debug", "change ENABLE to mail": an upper-case name, "to" (lower case:
+# a shouted "SCALE WEB TO 3" sets nothing), one word; not "increase its RAM to 8GB", nor
+# "rather than setting CACHE_TTL to empty" (that removes it)
+_KEY_TO_VALUE = re.compile(r"(?<![\w-])([A-Z][A-Z0-9_]*[A-Z0-9])\s+to\s+(\S+)")
+_NOT_A_VARIABLE = frozenset("RAM CPU CPUS MEM MEMORY DISK GPU HPA TTL API".split())
+_NO_VALUE = frozenset("empty nothing blank none null unset".split())
+
+
 def typed_pairs(text: str) -> list[str]:
     """The environment variables `text` sets as `KEY=value` ("LOG_LEVEL=debug",
-    "--env=PORT=8080"), in the order typed: an upper-case key, the rest of the word as its
-    value. The call must set each to exactly that value."""
-    pairs: dict[str, None] = {}
-    for raw in text.split():
-        parts = _clean(raw).split("=")
+    "--env=PORT=8080") or `KEY to value` ("set ENDPOINT_SAMPLE to 8"), in the order typed:
+    an upper-case key, the rest of the word (the next word) as its value. The call must
+    set each to exactly that value."""
+    pairs: dict[str, int] = {}  # pair -> where it is typed
+    for typed in re.finditer(r"\S+", text):
+        parts = _clean(typed.group()).split("=")
         for index, key in enumerate(parts[:-1]):
             value = _clean("=".join(parts[index + 1 :]))
             if _ENV_KEY.fullmatch(key) and value:
-                pairs[f"{key}={value}"] = None
+                pairs.setdefault(f"{key}={value}", typed.start())
                 break
-    return list(pairs)
+    for found in _KEY_TO_VALUE.finditer(text):
+        key, value = found.group(1), _clean(found.group(2))
+        if key not in _NOT_A_VARIABLE and value and value.lower() not in _NO_VALUE:
+            pairs.setdefault(f"{key}={value}", found.start(1))
+    return sorted(pairs, key=pairs.__getitem__)
 
 
 # Other names people use for a closed choice's value (tools/k8s/catalog.py's services).
@@ -586,6 +610,23 @@ _NOT_A_CONTAINER = COMMAND_WORDS | frozenset(
     "old previous current dead crashed crashing last prior earlier restarted failed failing "
     "broken each every which that one only same whole single default other init".split()
 )
+
+
+# Which side of a resource a request means: "requesting 2 cores", "reserve 1Gi", "a cpu
+# floor", "what it asks for"; "limit memory to 1Gi", "capped at", "the memory ceiling".
+# Both named ("not the memory cap, the reservation") say nothing.
+_RESOURCE_SIDE_RES = {
+    "request": re.compile(
+        r"\brequest(?:s|ed|ing)?\b|\breserv(?:e|ed|ing|ation)\b|\bfloor\b|\basks? for\b",
+        re.IGNORECASE,
+    ),
+    "limit": re.compile(r"\blimit(?:s|ed)?\b|\bcap(?:ped)?\b|\bceiling\b", re.IGNORECASE),
+}
+
+
+def resource_sides(text: str) -> list[str]:
+    """The sides of a resource (tools/request_schema.RESOURCE_SIDES) `text` names."""
+    return [side for side, pattern in _RESOURCE_SIDE_RES.items() if pattern.search(text)]
 
 
 def given_name(text: str) -> str | None:
@@ -728,9 +769,12 @@ def ground_request(
     }
     typed = unit_mentions(text)
     units = {unit_kind(unit): sorted(values) for unit, values in typed.values.items()}
+    sides = resource_sides(text)  # one side named: its sizes go to that side
     return Grounding(
         {**known, **words, **units},
-        scopes.required_kinds | {unit_kind(unit) for unit in typed.strong},
+        scopes.required_kinds
+        | {unit_kind(unit) for unit in typed.strong}
+        | {side_kind(side) for side in sides if len(sides) == 1},
         scopes.omitted_kinds | unnamed,
         given_values(text),
     )

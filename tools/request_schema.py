@@ -44,6 +44,17 @@ def unit_kind(unit: str) -> str:
 
 
 UNIT_KINDS = {unit_kind(unit): unit for unit in UNITS}
+# The two sides of a container's resources, as the tools name their arguments (`cpu_request`,
+# `memory_limit`). A request that says one ("requesting 1500m cpu", "the memory ceiling")
+# puts its kind among the required kinds: its size then goes to that side.
+RESOURCE_SIDES = ("request", "limit")
+
+
+def side_kind(side: str) -> str:
+    """The required kind that says a request means the `side` of a resource."""
+    return f"side:{side}"
+
+
 # The values the request types after or before a keyword, as `key=value` ("role app-role":
 # role=app-role, llm/grounding.keyed_values): an argument marked with that `x-key` must be
 # one of them (tools/validation.KEYS).
@@ -498,13 +509,19 @@ def _typed_unit_groups(
     model: type[StrictArgs], units: dict[str, list[str]], required_kinds: Container[str]
 ) -> dict[str, list[str]]:
     """{unit: the tool's arguments of that unit some typed value fits}, for the units the
-    request types unambiguously (the unit's kind is among `required_kinds`)."""
+    request types unambiguously (the unit's kind is among `required_kinds`). When the
+    request says which side of a resource it means (a side kind among `required_kinds`),
+    only the arguments of that side (`cpu_limit`, `memory_limit`) count, if the tool has
+    such arguments."""
+    sides = [side for side in RESOURCE_SIDES if side_kind(side) in required_kinds]
     groups = {}
     for unit, values in units.items():
         if unit_kind(unit) not in required_kinds:
             continue
         of_unit = [f for f, u in _unit_fields(model).items() if u == unit]
         if fitting := [f for f in of_unit if any(_valid_value(model, f, v) for v in values)]:
+            if len(sides) == 1:
+                fitting = [f for f in fitting if f.endswith(f"_{sides[0]}")] or fitting
             groups[unit] = fitting
     return groups
 

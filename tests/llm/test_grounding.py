@@ -20,6 +20,8 @@ from llm.grounding import (
     mentioned_values,
     named_choices,
     named_scopes,
+    resource_sides,
+    typed_pairs,
     unit_mentions,
 )
 from tools.registry import InvalidCall, ToolRegistry
@@ -218,7 +220,9 @@ def test_environment_variables_are_typed_names_and_words(registry):
     env = branch(registry.call_schema(live), "set_env")["properties"]["args"]["properties"]
     keys = list(env["set"]["properties"])
     assert keys.index("TIMEOUT") < keys.index("LOG_LEVEL")  # offered in the order typed
-    assert {"30", "on"} <= set(env["set"]["properties"]["LOG_LEVEL"]["enum"])
+    # "KEY to value": each is set to the word after it
+    assert env["set"]["properties"]["LOG_LEVEL"]["enum"] == ["on"]
+    assert env["set"]["properties"]["TIMEOUT"]["enum"] == ["30"]
     assert env["set"]["additionalProperties"] is False
     typed = {
         "tool": "set_env",
@@ -226,8 +230,11 @@ def test_environment_variables_are_typed_names_and_words(registry):
     }
     registry.check_grounded(registry.parse_call(typed), live)
     invented = {"tool": "set_env", "args": {"name": "route-ui", "set": {"FEATURE_X": "true"}}}
-    with pytest.raises(InvalidCall, match="set_env.set = .* is not in the request"):
+    with pytest.raises(InvalidCall, match="the request sets TIMEOUT=30, LOG_LEVEL=on"):
         registry.check_grounded(registry.parse_call(invented), live)
+    invented_value = {"tool": "set_env", "args": {"name": "route-ui", "set": {"LOG_LEVEL": "x"}}}
+    with pytest.raises(InvalidCall, match="set_env.set = .* is not in the request"):
+        registry.check_grounded(registry.parse_call(invented_value), words_of("LOG_LEVEL on web"))
     unset = registry.parse_call({"tool": "set_env", "args": {"name": "vote", "unset": ["HOST"]}})
     registry.check_grounded(unset, words_of("kubectl set env deployment/vote HOST-"))
 
@@ -896,7 +903,7 @@ def test_the_port_is_only_a_number_typed_as_a_port(registry):
 
 def test_a_size_typed_for_a_tool_with_a_request_and_a_limit_must_be_written(registry):
     # the 2026-12-06 release: "drop its requested cpu to 4 cpus" set nothing of the kind
-    text = "finops flagged tracker, drop its requested cpu to 4 cpus"
+    text = "finops flagged tracker, drop its cpu to 4 cpus"
     grounding = ground_request(text, None)
     schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
     variants = [
@@ -1154,3 +1161,78 @@ def test_a_given_version_fills_the_typed_version_argument(registry):
     registry.check_grounded(call, {}, given={"version": "7"})  # the integer 7 is "7"
     with pytest.raises(InvalidCall, match="the request gives it '8'"):
         registry.check_grounded(call, {}, given={"version": "8"})
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # the validation split of 2026-12-06: "set ENDPOINT_SAMPLE to 8" set it to "only"
+        ("only its environment changes: set ENDPOINT_SAMPLE to 8", ["ENDPOINT_SAMPLE=8"]),
+        ("a setting tweak on umber: change ENABLE to mail", ["ENABLE=mail"]),
+        ("the function tidal-worker must have CACHE_ENDPOINT to tax", ["CACHE_ENDPOINT=tax"]),
+        # a resource, not a variable; a variable to clear, not to set
+        ("OOM kills on cloud function raven, increase its RAM to 8GB", []),
+        ("rather than setting CACHE_TTL to empty, clear it off cloud function quote", []),
+    ],
+)
+def test_a_variable_set_with_to_is_a_pair(text, pairs):
+    assert typed_pairs(text) == pairs
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        # the validation split of 2026-12-06
+        ("please you create autoscaler for spruce, minimal three, maximal 10, cpu 84%", 3, 10),
+        (
+            "wire up a horizontal autoscaler for falcon-web, scaleTargetRef that deploy, 5 to 15",
+            5,
+            15,
+        ),
+    ],
+)
+def test_bounds_as_people_write_them(text, low, high):
+    assert unit_mentions(text).values["min"] == {str(low)}
+    assert unit_mentions(text).values["max"] == {str(high)}
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "fields"),
+    [
+        # the validation split of 2026-12-06: requests written as limits and the other way
+        (
+            "create score from x:1, requesting 1500m cpu and half a gig memory",
+            "deploy_app",
+            {"cpu_request", "memory_request"},
+        ),
+        ("limit memory of container api in etl-runner to 1Gi", "set_resources", {"memory_limit"}),
+        ("raise the memory ceiling of cart to 2Gi", "set_resources", {"memory_limit"}),
+        ("give inventory a cpu reservation of 2 cores", "set_resources", {"cpu_request"}),
+    ],
+)
+def test_the_side_of_a_resource_the_request_names_gets_the_size(registry, text, tool, fields):
+    schema = schema_for(registry, text, {"deployment": ["cart", "etl-runner", "inventory"]})
+    branches = [b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == tool]
+    assert branches and all(fields <= set(b["properties"]["args"]["required"]) for b in branches)
+    other = {f.replace("_request", "_limit") if "request" in f else f.replace("_limit", "_request")
+             for f in fields}  # fmt: skip
+    unsized = [b for b in branches if not other & set(b["properties"]["args"]["required"])]
+    assert unsized  # the other side stays optional
+
+
+def test_both_sides_named_leave_the_choice_to_the_model(registry):
+    text = "not the memory cap, the scheduler reservation for cart should be 768Mi"
+    assert resource_sides(text) == ["request", "limit"]
+    schema = schema_for(registry, text, {"deployment": ["cart"]})
+    branches = [b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == "set_resources"]
+    required = [set(b["properties"]["args"]["required"]) for b in branches]
+    # at least one of the two: a branch with each, none with both
+    assert any("memory_request" in r for r in required) and any(
+        "memory_limit" in r for r in required
+    )
+    assert not any({"memory_request", "memory_limit"} <= r for r in required)
+
+
+def test_a_cpu_before_a_noun_is_an_article_not_one_core():
+    assert "cpu" not in unit_mentions("give user-service a cpu reservation of 2").values
+    assert unit_mentions("give it a core").values["cpu"] == {"1"}
