@@ -421,6 +421,9 @@ def mentioned_values(text: str) -> list[str]:
         # digits anywhere in a word ("3-10", "--replicas=4", "4x") but not inside a name or
         # a hash ("v3", "k8s", "sha-9ec6957") or a dotted version ("nginx:1.27.3")
         for digits in re.finditer(r"(?<![A-WYZa-wyz\d])(?<!\d\.)\d+(?!\.\d|\d|[A-WYZa-wyz])", raw):
+            tag = re.match(r"-([A-Za-z]+)", raw[digits.end() :])  # "7-alpine", not "5-twenty"
+            if tag and tag.group(1).lower() not in (*NUMBER_WORDS, *TENS_WORDS, "to"):
+                continue
             if plain(offset + digits.start()):
                 keep(str(int(digits.group())))
         if version := re.fullmatch(r"[vV](\d+)", word):  # "v47": a version, unlike "api-v3"

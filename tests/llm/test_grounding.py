@@ -206,6 +206,9 @@ def test_units_typed_with_numbers(text, units, strong, bare):
         ("deploy nginx:1.27.3, scale to 2", {"2"}, {"1", "27", "3"}),  # a version
         ("hand the live alias to v47", {"47"}, set()),  # "v47" is version 47
         ("k8s: scale web 1..10", {"1", "10"}, {"8"}),
+        # a tag's digits (valid split, 2026-12-06: postgres with 7 replicas, unusable)
+        ("feed-backend = postgres 7-alpine in backend", set(), {"7"}),
+        ("scale web to 5-twenty", {"5", "20"}, set()),
     ],
 )
 def test_numbers_inside_names_are_not_counts(text, numbers, not_numbers):
