@@ -28,10 +28,16 @@ but only for tools with such arguments: to any other tool they are bare numbers 
 to max 5").
 
 A log filter is typed too: a word or a phrase of two or three words ("connection
-refused"). Environment variables are typed too: a map argument's keys are the request's words, in
-the order typed, and its values any word typed ("on", "8080"); kubectl's "NAME-" names a
-variable to remove. A variable typed as `KEY=value` ("LOG_LEVEL=debug") is set to that
-value, and a tool with one map must set every such variable.
+refused"). Environment variables are typed too: a map argument's keys are the request's
+words written as a variable's name (upper case or with an underscore), in the order typed,
+and its values any word typed ("on", "8080"); the names of variables to remove are such
+words too, and kubectl's "NAME-" names one. A variable typed as `KEY=value`
+("LOG_LEVEL=debug") or `KEY to value` ("set ENDPOINT_SAMPLE to 8") is set to that value,
+and a tool with one map must set every such variable.
+
+A size for a tool with both a request and a limit of it goes to the side the request
+names ("requesting 1500m cpu", "the memory ceiling"), or to at least one of the two when
+it names neither or both (`resource_sides`).
 
 A new object's name the request gives ("called cache-3", "named billing") is written:
 a tool's typed `name` argument must be that word, optional or not; a small model that
