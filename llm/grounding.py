@@ -39,7 +39,8 @@ A size for a tool with both a request and a limit of it goes to the side the req
 names ("requesting 1500m cpu", "the memory ceiling"), or to at least one of the two when
 it names neither or both (`resource_sides`).
 
-A new object's name the request gives ("called cache-3", "named billing") is written:
+A new object's name the request gives ("called cache-3", "named billing", "deploy x:1 as
+web") is written:
 a tool's typed `name` argument must be that word, optional or not; a small model that
 leaves an optional name out would otherwise deploy the default name. A container the
 request names as one ("the envoy container", "container api in etl-runner") is written the
@@ -638,11 +639,31 @@ def resource_sides(text: str) -> list[str]:
     return [side for side, pattern in _RESOURCE_SIDE_RES.items() if pattern.search(text)]
 
 
+# "deploy nginx:1.27 as sc-echo", "get cart:v9 up as tracker"; not "which service account
+# does it run as (qa)", "wire up A=1 as environment variables"
+_GIVEN_AS = re.compile(
+    r"\b(?:deploy|deployed|up|launch|run|running|start|create|ship)\b[^,;]{0,80}?\bas\s+(\S+)",
+    re.IGNORECASE,
+)
+_NOT_GIVEN_AS = COMMAND_WORDS | frozenset(
+    "soon well usual before always needed is possible planned normal fast quick root "
+    "handler role entry environment env variables variable secret secrets over".split()
+)
+
+
 def given_name(text: str) -> str | None:
-    """The name `text` gives a new object ("a redis called cache-3"), if it gives one."""
-    found = _GIVEN_NAME.search(text)
-    name = _clean(found.group(1)) if found else ""
-    return name if name and name.lower() not in COMMAND_WORDS else None  # "called by web"
+    """The name `text` gives a new object ("a redis called cache-3", "deploy x:1 as web"),
+    if it gives one."""
+    if found := _GIVEN_NAME.search(text):
+        name = _clean(found.group(1))
+        return name if name and name.lower() not in COMMAND_WORDS else None  # "called by web"
+    named_as = {
+        _clean(found.group(1))
+        for found in _GIVEN_AS.finditer(text)
+        if not found.group(1).startswith("(")
+    }
+    named_as = {name for name in named_as if name and name.lower() not in _NOT_GIVEN_AS}
+    return named_as.pop() if len(named_as) == 1 else None
 
 
 def given_container(text: str) -> str | None:

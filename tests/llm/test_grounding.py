@@ -635,6 +635,12 @@ def test_client_keeps_the_service_the_request_names(registry):
         ("deploy a redis with 2 GB to staging", None),
         ("what is this thing called?", None),  # nothing after it
         ("why is the lambda called by checkout failing", None),  # "by" is not a name
+        # "as NAME" after deploying (scenario sc-other-cluster: deploy_service left it out)
+        ("deploy nginx:1.27 as sc-echo in default on eu-west", "sc-echo"),
+        ("let's get gcr.io/my-project/cart:v9.24.37 up as tracker, expose 8080", "tracker"),
+        ("which service account does pod cart-wt8gr run as (qa)?", None),
+        ("wire up A_B=1 and C_D=2 as environment variables for quartz", None),
+        ("deploy it as soon as you can", None),
     ],
 )
 def test_the_name_a_request_gives(text, name):
