@@ -19,7 +19,8 @@ nobody typed (llm/grounding.py). The classifier and the model err on different r
 
 The classifier also knows the two declines, clarify and no_action, and it tells them apart
 better than our small model: on the validation split the model declined with the wrong one
-a quarter of the time. So the model decides whether to act or to decline, and the
+in 17 of its 77 declines (22%), 9 of 85 once the classifier chose (2026-12-06). So the
+model decides whether to act or to decline, and the
 shortlist offers only the decline the classifier ranks higher. One decline is always
 offered, with one exception: when every offered tool only reads (lists, describes, logs)
 and the classifier gives the declines together less than DECLINE_FLOOR, none is. Our
