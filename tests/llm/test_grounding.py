@@ -11,6 +11,7 @@ from llm.client import ToolCallClient, grammar_schema
 from llm.errors import UnusableOutput
 from llm.grounding import (
     given_container,
+    given_filter,
     given_name,
     given_values,
     given_version,
@@ -1245,3 +1246,34 @@ def test_both_sides_named_leave_the_choice_to_the_model(registry):
 def test_a_cpu_before_a_noun_is_an_article_not_one_core():
     assert "cpu" not in unit_mentions("give user-service a cpu reservation of 2").values
     assert unit_mentions("give it a core").values["cpu"] == {"1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "log_filter"),
+    [
+        # the validation split of 2026-12-06: 25 of 36 filters left out
+        (
+            "hey, scan the output of pod reports-8qw6z-wzwzd (us-central/ci) for exception",
+            "exception",
+        ),
+        ("please grep panic in the last 500 log lines of pay in default", "panic"),
+        ("please comb the recommendations-xdt66 log for connection refused", "connection refused"),
+        ("can you did `hazel-hub-6h8l-rb4mg` print timeout anywhere? check its logs", "timeout"),
+        ("in the payments log there is connection refused? check please", "connection refused"),
+        ("show me only lines where is written OOM for notifications", "OOM"),
+        ("users are seeing errors on web, find the 500 lines in its logs", "500"),
+        ('search payments-api logs for "WARN" 🔥', "WARN"),
+        # no filter: logs for a pod, a filter never named
+        ("show me the logs for web", None),
+        ("any errors in web's logs lately?", None),
+    ],
+)
+def test_a_log_filter_the_request_asks_for(text, log_filter):
+    assert given_filter(text) == log_filter
+
+
+def test_a_given_filter_fills_grep_and_the_lines_it_names_are_no_count(registry):
+    text = "users are seeing errors on web, find the 500 lines in its logs"
+    assert "items" not in unit_mentions(text).values  # not 500 lines of log
+    logs = branch(schema_for(registry, text), "get_pod_logs")["properties"]["args"]
+    assert logs["properties"]["grep"]["enum"] == ["500"] and "grep" in logs["required"]
