@@ -399,7 +399,7 @@ COMMAND_WORDS = frozenset(
     "create delete deploy scale restart rollback roll set get list show describe update "
     "namespace namespaces ns deployment deployments pod pods node nodes service services "
     "function functions lambda lambdas cluster replicas image memory cpu logs events "
-    "kubectl k drain cordon uncordon".split()
+    "kubectl k drain cordon uncordon cloud gcf gcp aws s3 ram alias aliases runtime func".split()
 )
 
 
@@ -580,6 +580,8 @@ def named_choices(text: str) -> list[str]:
 
 # Live kinds that say where a call acts; the channel context has a default for the first two.
 SCOPE_KINDS = ("cluster", "namespace", "aws_account", "gcp_project")
+# The scopes no other argument is ever named like: "prod-aws" is an account, never a function.
+ACCOUNT_KINDS = ("aws_account", "gcp_project")
 # Parts of an alias people spell out ("prod-aws": "our production AWS account").
 SCOPE_SYNONYMS = {
     "prod": ("prod", "production", "prd"),
@@ -837,7 +839,10 @@ def ground_request(
             else:
                 unnamed.add(kind)
     keyed = keyed_values(text)
-    mentioned = mentioned_values(text)
+    # an AWS account or GCP project the request names is where the call acts, never the
+    # name of a function ("delete lambda legacy-cron in dev-aws")
+    accounts = {v.lower() for kind in ACCOUNT_KINDS for v in (live or {}).get(kind, [])}
+    mentioned = [w for w in mentioned_values(text) if w.lower() not in accounts]
     mentioned += [v for v in (e.split("=", 1)[1] for e in keyed) if v not in mentioned]
     words = {
         MENTIONED_KIND: mentioned,

@@ -490,8 +490,11 @@ def _field_words(
     unit = _unit_fields(model).get(field)
     if unit and _typed_unit_groups(model, units, required_kinds).get(unit) == [field]:
         return list(units[unit])
-    if field in _variable_fields(model):  # names of variables: only words written as one
+    shape = _typed_shapes(model).get(field)
+    if shape == "variable":  # names of variables: only words written as one
         return [w for w in words if _variable_like(w)]
+    if shape == "image":
+        return _image_like(words)
     own = set(_unit_fields(model).values())
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
@@ -499,10 +502,28 @@ def _field_words(
 
 
 @functools.cache
-def _variable_fields(model: type[StrictArgs]) -> frozenset[str]:
-    """A tool's arguments that name environment variables (`x-names: variable`)."""
+def _typed_shapes(model: type[StrictArgs]) -> dict[str, str]:
+    """{field: shape} of a tool's typed arguments that must look like what they name
+    (`x-names`: "variable", "image"; tools/validation.py)."""
     properties = _inline_refs(model.model_json_schema()).get("properties", {})
-    return frozenset(name for name, schema in properties.items() if _kind_of(schema, "x-names"))
+    return {
+        name: shape for name, schema in properties.items() if (shape := _kind_of(schema, "x-names"))
+    }
+
+
+def _image_like(words: list[str]) -> list[str]:
+    """The words typed as an image reference, whole (see tools/validation.MENTIONED_IMAGE);
+    every word when none is."""
+    references = [w for w in words if re.search(r"[:/@]", w)]
+
+    def piece(word: str) -> bool:  # "worker:2.0.1" or "acme/worker" of "acme/worker:2.0.1"
+        return any(
+            other.endswith(f"/{word}") or other.startswith((f"{word}:", f"{word}@"))
+            for other in references
+        )
+
+    whole = [w for w in references if not piece(w)]
+    return whole or list(words)
 
 
 def _typed_unit_groups(

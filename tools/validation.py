@@ -110,6 +110,10 @@ EnvDict = Annotated[
 # variable's name, upper case or with an underscore ("LOG_LEVEL", "http_proxy"), never a
 # prose word ("timeout", "env"). The same rule as a map's keys (tools/request_schema.py).
 MENTIONED_VARIABLE = {**MENTIONED, "x-names": "variable"}
+# An image reference as typed: a word with a registry, repository or tag ("nginx:1.27",
+# "acme/worker:2.0.1"), whole: not the "worker:2.0.1" of "acme/worker:2.0.1", not "v1.10"
+# (tools/request_schema.py; a request that types no such word leaves every word).
+MENTIONED_IMAGE = {**MENTIONED, "x-names": "image"}
 TypedEnvName = Annotated[EnvName, Field(json_schema_extra=MENTIONED_VARIABLE)]
 """The name of a variable to remove, as typed."""
 

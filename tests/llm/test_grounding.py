@@ -26,7 +26,7 @@ from llm.grounding import (
     unit_mentions,
 )
 from tools.registry import InvalidCall, ToolRegistry
-from tools.request_schema import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND
+from tools.request_schema import CHOICE_KIND, MENTIONED_KIND, PAIRS_KIND, _image_like
 from training.data_gen import DATA_VERSION, GENERATED_DIR
 
 CONTEXT = {"cluster": "us-central", "namespace": "staging", "user": "alice"}
@@ -1277,3 +1277,34 @@ def test_a_given_filter_fills_grep_and_the_lines_it_names_are_no_count(registry)
     assert "items" not in unit_mentions(text).values  # not 500 lines of log
     logs = branch(schema_for(registry, text), "get_pod_logs")["properties"]["args"]
     assert logs["properties"]["grep"]["enum"] == ["500"] and "grep" in logs["required"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "images"),
+    [
+        # the hand-written suite of 2026-12-06: a piece of the image, or another word
+        ("deploy traefik/whoami:v1.10 as whoami", "deploy_app", ["traefik/whoami:v1.10"]),
+        ("set image of worker to acme/worker:2.0.1", "set_image", ["acme/worker:2.0.1"]),
+        ("set the image of web to nginx:1.27", "set_image", ["nginx:1.27"]),
+        ("kubectl set image deploy/web web=nginx:1.27", "set_image", ["deploy/web", "nginx:1.27"]),
+    ],
+)
+def test_an_image_is_a_whole_reference_as_typed(registry, text, tool, images):
+    args = branch(schema_for(registry, text, {"deployment": ["web", "worker"]}), tool)
+    assert sorted(args["properties"]["args"]["properties"]["image"]["enum"]) == images
+
+
+def test_an_image_without_a_tag_is_any_word():
+    # nothing typed as a reference: the model may still take a bare name ("deploy redis")
+    assert _image_like(["redis", "cache"]) == ["redis", "cache"]
+
+
+def test_an_account_is_never_a_function_name(registry):
+    # the hand-written suite of 2026-12-06: lambda_delete_function(name="dev-aws")
+    live = {"aws_account": ["dev-aws", "prod-aws"], "gcp_project": ["dev-gcp", "prod-gcp"]}
+    schema = schema_for(registry, "delete lambda legacy-cron in dev-aws", live)
+    name = branch(schema, "lambda_delete_function")["properties"]["args"]["properties"]["name"]
+    assert name["enum"] == ["legacy-cron"]
+    gcf = schema_for(registry, "delete the cloud function legacy-export in dev-gcp", live)
+    name = branch(gcf, "gcf_delete_function")["properties"]["args"]["properties"]["name"]
+    assert name["enum"] == ["legacy-export"]

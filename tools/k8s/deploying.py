@@ -32,6 +32,7 @@ from tools.k8s.manifests import (
 from tools.kinds import Change
 from tools.validation import (
     MENTIONED,
+    MENTIONED_IMAGE,
     CpuQuantity,
     EnvDict,
     ImageReference,
@@ -49,7 +50,7 @@ class DeployAppArgs(NamespacedArgs):
 
     name: ServiceName = Field(json_schema_extra=MENTIONED)
     """Name of the new deployment (and of its Service when exposed)."""
-    image: ImageReference = Field(json_schema_extra=MENTIONED)
+    image: ImageReference = Field(json_schema_extra=MENTIONED_IMAGE)
     """Container image, e.g. "nginx:1.27" or "ghcr.io/acme/api:2.3.1"."""
     replicas: int = Field(
         default=1, ge=1, le=100, json_schema_extra=mentioned_with_unit("replicas")
