@@ -828,10 +828,11 @@ def ground_request(
     """Everything the module docstring describes, for one request: scopes and named
     deployments narrowed, the request's words (`mentioned`, all of them: `mentioned:typed`),
     the numbers typed with a unit (`mentioned:<unit>`, required when typed unambiguously),
-    the words that name closed choices, the values given by role (name, container)."""
+    the words that name closed choices, the values given by role (`given_values`), the
+    side of a resource named."""
     scopes = ground_scopes(text, dict(live or {}), context)
     known = dict(scopes.live)
-    unnamed = set()
+    unnamed: set[str] = set()  # known kinds the request names none of: the call may not act
     for kind in NAMED_KINDS:
         if known.get(kind):
             if named := named_known(text, known[kind]):

@@ -70,16 +70,17 @@ def call_schema(
     given: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """JSON schema of every valid call `{"tool": NAME, "args": {...}}` of the tools whose
-        args models `models` gives by name.
+    args models `models` gives by name.
 
-        `live` gives the known values per `x-live` kind, the request's words (`mentioned`)
-        and the words that may name a closed choice (`choice`). Fields of a kind in
-        `required_kinds` must be written (the request names the cluster, say); fields of a
-        kind in `omitted_kinds` may not be (the request names none: the channel default
-        applies). A value the request `given`s an argument by its role ({"name": "cache-3"} for
-    "called cache-3", {"container": "envoy"} for "the envoy container") must fill that typed
-    argument.
-        See llm/grounding.py for when the client asks for which.
+    `live` gives the known values per `x-live` kind, the request's words (`mentioned`)
+    and the words that may name a closed choice (`choice`). Fields of a kind in
+    `required_kinds` must be written (the request names the cluster, say; a side kind
+    says which side of a resource its sizes go to, `side_kind`); fields of a
+    kind in `omitted_kinds` may not be (the request names none: the channel default
+    applies). `given` holds the values the request gives arguments by their role
+    ({"name": "cache-3"} for "called cache-3", {"container": "envoy"} for "the envoy
+    container"): each must fill that typed argument, where a tool has it.
+    See llm/grounding.py for when the client asks for which.
     """
     branches = []
     for name, model in models.items():
