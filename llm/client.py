@@ -144,10 +144,15 @@ class ToolCallClient:
                 text, self.registry.names(), read_only=self.registry.read_only_names()
             )
             grounding = dataclasses.replace(grounding, offered_tools=offer.tools)
-            if not self._call_schema(grounding)["anyOf"]:  # no offered tool can be written
+            if self._call_schema(grounding).get("anyOf") == []:  # no offered tool can be written
                 offered = (*offer.tools, offer.decline)
                 grounding = dataclasses.replace(grounding, offered_tools=offered)
         schema = grammar_schema(self._call_schema(grounding))
+        if schema.get("anyOf") == []:  # only with a registry without clarify and no_action
+            raise UnusableOutput(
+                "No call of these tools fits the request: each needs a value it does not "
+                "give (a known deployment, a name, a number)."
+            )
         messages = chat_messages(text, context or {})
         raw, tokens, finish = self._complete(messages, schema)
         retried = False

@@ -1308,3 +1308,16 @@ def test_an_account_is_never_a_function_name(registry):
     gcf = schema_for(registry, "delete the cloud function legacy-export in dev-gcp", live)
     name = branch(gcf, "gcf_delete_function")["properties"]["args"]["properties"]["name"]
     assert name["enum"] == ["legacy-export"]
+
+
+def test_no_possible_call_is_a_clear_error_without_asking_the_server(registry):
+    class RestartOnly(ToolRegistry):  # no clarify, no no_action to fall back on
+        def names(self, *, include_non_actions: bool = True) -> list[str]:
+            return ["restart_deployment"]
+
+    only = RestartOnly(tools=[registry.get("restart_deployment")])
+    with FakeOpenAI(contents=['{"tool":"restart_deployment","args":{"name":"zebra"}}']) as fake:
+        planner = ToolCallClient(base_url=fake.base_url, model="planton", registry=only)
+        with pytest.raises(UnusableOutput, match="No call of these tools fits the request"):
+            planner.propose("restart web", context=CONTEXT, live={"deployment": ["zebra"]})
+        assert [r for r in fake.requests if "messages" in r] == []

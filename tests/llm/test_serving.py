@@ -81,10 +81,11 @@ class DeploymentToolsRegistry(ToolRegistry):
 
 
 def test_live_enums_restrict_values(vllm_server, registry):
-    # Names no training example has: only the per-request enum can produce them.
+    # Names no training example has: only the per-request enum can produce them (and a
+    # request acts only on a deployment it names: llm/grounding.py).
     live = {"cluster": ["mars-1"], "namespace": ["lab"], "deployment": ["zebra", "yak"]}
     planner = client(vllm_server, DeploymentToolsRegistry(registry))
-    for text in ("restart web in prod", "scale api to 2", "describe the worker deployment"):
+    for text in ("restart zebra in prod", "scale yak to 2", "describe the zebra deployment"):
         call = planner.propose(text, context={"cluster": "mars-1"}, live=live).call
         values = live_values(call, registry)
         assert values["deployment"] in live["deployment"], call.as_dict()
@@ -94,7 +95,7 @@ def test_live_enums_restrict_values(vllm_server, registry):
     # and a field the user must have typed (`mentioned`) holds a word of the request:
     # the served call passes the registry's own grounding check for that request.
     full = client(vllm_server, registry)
-    for text in ("restart web in prod", "scale api to 2"):
+    for text in ("restart zebra in prod", "scale yak to 2", "restart web in prod"):
         context = {"cluster": "mars-1"}
         call = full.propose(text, context=context, live=live).call
         grounding = ground_request(text, live, context)
