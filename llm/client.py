@@ -144,10 +144,13 @@ class ToolCallClient:
                 text, self.registry.names(), read_only=self.registry.read_only_names()
             )
             grounding = dataclasses.replace(grounding, offered_tools=offer.tools)
-            if self._call_schema(grounding).get("anyOf") == []:  # no offered tool can be written
-                offered = (*offer.tools, offer.decline)
-                grounding = dataclasses.replace(grounding, offered_tools=offered)
-        schema = grammar_schema(self._call_schema(grounding))
+        call_schema = self._call_schema(grounding)
+        if call_schema.get("anyOf") == [] and self.shortlist is not None:
+            # no offered tool can be written: the decline the shortlist held back after all
+            offered = (*offer.tools, offer.decline)
+            grounding = dataclasses.replace(grounding, offered_tools=offered)
+            call_schema = self._call_schema(grounding)
+        schema = grammar_schema(call_schema)
         if schema.get("anyOf") == []:  # only with a registry without clarify and no_action
             raise UnusableOutput(
                 "No call of these tools fits the request: each needs a value it does not "

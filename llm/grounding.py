@@ -83,6 +83,7 @@ allows and re-checks the answer against it (tools/request_schema.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -261,16 +262,19 @@ def _number(word: str) -> Decimal | None:
 class UnitMentions:
     """The numbers a request types with a unit (see `unit_mentions`)."""
 
-    values: dict[str, set[str]]
+    values: dict[str, frozenset[str]]
     """Canonical values per unit (tools/validation.UNITS)."""
     strong: frozenset[str]
     """Units typed unambiguously at least once: their one argument must be written."""
-    spans: list[tuple[int, int]]
+    spans: tuple[tuple[int, int], ...]
     """Where the unambiguous ones are: their digits are not bare numbers."""
     bare: frozenset[str] = frozenset()
     """The numbers of the ambiguous ones ("128m", "500s"), which stay bare numbers."""
 
 
+# Cached: grounding one request reads its units several times (its words, the version it
+# gives, the units themselves); the result is never changed by its readers.
+@functools.lru_cache(maxsize=256)
 def unit_mentions(text: str) -> UnitMentions:
     """Sizes, CPU amounts, durations, percentages and ports typed in `text`, each in the
     canonical form its arguments take: "2 gigs" -> "2Gi" and 2048 (MB), "half a core" ->
@@ -387,8 +391,8 @@ def unit_mentions(text: str) -> UnitMentions:
             values["port"].add(str(int(port)))
         strong.add("port")
         spans.append((found.start(1), found.end()))
-    found_values = {u: v for u, v in values.items() if v}
-    return UnitMentions(found_values, frozenset(strong), spans, frozenset(bare))
+    found_values = {u: frozenset(v) for u, v in values.items() if v}
+    return UnitMentions(found_values, frozenset(strong), tuple(spans), frozenset(bare))
 
 
 # Words of the request itself, never a value it gives: "create namespace sc-team" names
