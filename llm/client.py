@@ -143,7 +143,9 @@ class ToolCallClient:
             offer = self.shortlist.offered(
                 text, self.registry.names(), read_only=self.registry.read_only_names()
             )
-            grounding = dataclasses.replace(grounding, offered_tools=offer.tools)
+            grounding = dataclasses.replace(
+                grounding, offered_tools=offer.tools, judged=offer.judged
+            )
         call_schema = self._call_schema(grounding)
         if call_schema.get("anyOf") == [] and self.shortlist is not None:
             # no offered tool can be written: the decline the shortlist held back after all
@@ -202,6 +204,7 @@ class ToolCallClient:
             omitted_kinds=grounding.omitted_kinds,
             given=grounding.given,
             offered=grounding.offered_tools,
+            judged=grounding.judged,
         )
 
     def _validated(self, raw: str, grounding: Grounding) -> ToolCall:
@@ -213,6 +216,7 @@ class ToolCallClient:
             omitted_kinds=grounding.omitted_kinds,
             given=grounding.given,
             offered=grounding.offered_tools,
+            judged=grounding.judged,
         )
         return call
 

@@ -772,6 +772,9 @@ class Grounding:
     offered_tools: tuple[str, ...] | None = None
     """The only tools the call may use (the tool shortlist, llm/tool_shortlist.py);
     None: every tool."""
+    judged: dict[str, dict[str, str]] = field(default_factory=dict)
+    """{tool: {argument: value}} a classifier chose (the shortlist's decline reason): a
+    call of that tool must write exactly these."""
 
 
 def _alias_pattern(value: str) -> re.Pattern[str]:

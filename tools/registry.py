@@ -94,6 +94,7 @@ class ToolRegistry:
         omitted_kinds: Iterable[str] = (),
         given: Mapping[str, str] | None = None,
         offered: Iterable[str] | None = None,
+        judged: Mapping[str, Mapping[str, str]] | None = None,
     ) -> dict[str, Any]:
         """JSON schema of every valid call, narrowed to a request's `live` values: see
         tools/request_schema.call_schema. `offered` (None: all) names the only tools the
@@ -110,6 +111,7 @@ class ToolRegistry:
             required_kinds=required_kinds,
             omitted_kinds=omitted_kinds,
             given=given,
+            judged=judged,
         )
 
     def check_grounded(
@@ -121,6 +123,7 @@ class ToolRegistry:
         omitted_kinds: Iterable[str] = (),
         given: Mapping[str, str] | None = None,
         offered: Iterable[str] | None = None,
+        judged: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Raise InvalidCall when `call` breaks what `call_schema(live, ...)` allowed: see
         tools/request_schema.check_grounded."""
@@ -136,6 +139,7 @@ class ToolRegistry:
             required_kinds=required_kinds,
             omitted_kinds=omitted_kinds,
             given=given,
+            judged=(judged or {}).get(call.tool),
         )
 
     def schema_hash(self) -> str:

@@ -68,6 +68,7 @@ def call_schema(
     required_kinds: Iterable[str] = (),
     omitted_kinds: Iterable[str] = (),
     given: Mapping[str, str] | None = None,
+    judged: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     """JSON schema of every valid call `{"tool": NAME, "args": {...}}` of the tools whose
     args models `models` gives by name.
@@ -79,7 +80,9 @@ def call_schema(
     kind in `omitted_kinds` may not be (the request names none: the channel default
     applies). `given` holds the values the request gives arguments by their role
     ({"name": "cache-3"} for "called cache-3", {"container": "envoy"} for "the envoy
-    container"): each must fill that typed argument, where a tool has it.
+    container"): each must fill that typed argument, where a tool has it. `judged` holds
+    values a classifier chose, by tool ({"no_action": {"reason": "unsafe"}}: the tool
+    shortlist's, llm/tool_shortlist.py): the call must write exactly these.
     See llm/grounding.py for when the client asks for which.
     """
     branches = []
@@ -150,6 +153,15 @@ def call_schema(
             fields += [f for f in [_pairs_field(model, pairs)] if f]
             branch = _require_one_of(branch, _unit_one_of(model, units, required))
         branches[index] = _require_fields(branch, fields)
+    for index, branch in enumerate(branches):
+        pinned = _judged_fields(models[_tool_of(branch)], (judged or {}).get(_tool_of(branch)))
+        if pinned:
+            args = dict(branch["properties"]["args"])
+            properties = {**args.get("properties", {})}
+            properties.update({field: {"const": value} for field, value in pinned.items()})
+            args["properties"] = properties
+            args["required"] = sorted({*args.get("required", []), *pinned})
+            branches[index] = {**branch, "properties": {**branch["properties"], "args": args}}
     return {"anyOf": [narrowed for b in branches for narrowed in _prune(b)]}
 
 
@@ -161,6 +173,7 @@ def check_grounded(
     required_kinds: Iterable[str] = (),
     omitted_kinds: Iterable[str] = (),
     given: Mapping[str, str] | None = None,
+    judged: Mapping[str, str] | None = None,
 ) -> None:
     """Raise InvalidCall when `call` (of a tool with args `model`) breaks what
     `call_schema(live, ...)` allowed: a value of an `x-live` field outside `live` (for
@@ -169,6 +182,9 @@ def check_grounded(
     with a unit or a `KEY=value` pair left out. The decoding grammar enforces this on our
     server; the check holds for any model behind the client."""
     required, omitted = set(required_kinds), set(omitted_kinds)
+    for field_name, chosen in _judged_fields(model, judged).items():
+        if (value := getattr(call.args, field_name)) != chosen:
+            raise InvalidCall(f"{call.tool}.{field_name} = {value!r}: it must be {chosen!r}.")
     given = dict(given or {})
     for field_name in _given_fields(model, given):
         # str(): a number given ("version 7") is the integer 7 once parsed
@@ -628,6 +644,17 @@ def _require_fields(branch: dict[str, Any], fields: Iterable[str]) -> dict[str, 
     args["properties"] = properties
     args["required"] = sorted({*args.get("required", []), *fields})
     return {**branch, "properties": {**branch["properties"], "args": args}}
+
+
+def _judged_fields(model: type[StrictArgs], judged: Mapping[str, str] | None) -> dict[str, str]:
+    """The judged values that fit the tool: an argument it has, a value valid for it (a
+    classifier trained on other data may know values the tool does not: those are left
+    to the model)."""
+    return {
+        field: value
+        for field, value in (judged or {}).items()
+        if field in model.model_fields and _valid_value(model, field, value)
+    }
 
 
 def _given_fields(model: type[StrictArgs], given: Mapping[str, str]) -> list[str]:

@@ -8,6 +8,7 @@ an artifact whose cache key (data, config, schema, base) matches is returned at 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -377,7 +378,7 @@ def ensure_shortlist(
         default_encoder_path,
         encoder_identity,
     )
-    from training.shortlist_fit import fit_shortlist, shortlist_key
+    from training.shortlist_fit import fit_shortlist, head_key, shortlist_key
 
     target = artifact / SHORTLIST_DIR
     meta_file = artifact / "artifact.json"
@@ -403,35 +404,74 @@ def ensure_shortlist(
             )
         except ArtifactError:
             intact = False
-        if intact and meta.get("shortlist", {}).get("key") == key:
+        recorded = meta.get("shortlist", {})
+        if not intact or recorded.get("key") != key:
+            staging = artifact / (SHORTLIST_DIR + ".partial")
+            shutil.rmtree(staging, ignore_errors=True)
+            if progress:
+                tuned = config.shortlist_fine_tune_epochs
+                how = f", encoder fine-tuned for {tuned:g} epochs" if tuned else ""
+                per_family = config.shortlist_per_family
+                print(f"Training the tool shortlist ({per_family} per family{how})...")
+            fit_shortlist(
+                read_split(folder, "train")[: config.train_limit],
+                read_split(folder, "valid"),
+                staging,
+                per_family=config.shortlist_per_family,
+                coverage=config.shortlist_coverage,
+                data_hash=data,
+                fine_tune_epochs=config.shortlist_fine_tune_epochs,
+                encoder=Encoder(),
+                progress=progress,
+            )
+            shutil.rmtree(target, ignore_errors=True)
+            staging.rename(target)
+            current = ShortlistWeights.read(target)
+        elif recorded.get("head_key") == head_key(current) and (
+            current.head.meta.get("key") == head_key(current)
+            if current.head
+            else recorded.get("head") is None  # the data gives fewer than two reasons
+        ):
             return
-        staging = artifact / (SHORTLIST_DIR + ".partial")
-        shutil.rmtree(staging, ignore_errors=True)
-        if progress:
-            tuned = config.shortlist_fine_tune_epochs
-            how = f", encoder fine-tuned for {tuned:g} epochs" if tuned else ""
-            print(f"Training the tool shortlist ({config.shortlist_per_family} per family{how})...")
-        shortlist = fit_shortlist(
-            read_split(folder, "train")[: config.train_limit],
-            read_split(folder, "valid"),
-            staging,
-            per_family=config.shortlist_per_family,
-            coverage=config.shortlist_coverage,
-            data_hash=data,
-            fine_tune_epochs=config.shortlist_fine_tune_epochs,
-            encoder=Encoder(),
-            progress=progress,
-        )
-        shutil.rmtree(target, ignore_errors=True)
-        staging.rename(target)
+        current = _with_reason_head(target, current, config, folder, progress=progress)
         meta["shortlist"] = {
-            **shortlist.meta,
-            "mass": shortlist.mass,
-            "tools": len(shortlist.tools),
+            **current.meta,
+            "mass": current.mass,
+            "tools": len(current.tools),
+            "head": current.head.info() if current.head else None,
+            "head_key": head_key(current),
         }
     partial = meta_file.with_suffix(".json.partial")
     partial.write_text(json.dumps(meta, indent=2, default=str) + "\n")
     partial.replace(meta_file)
+
+
+def _with_reason_head(
+    target: Path, shortlist: Any, config: TrainConfig, folder: Path, *, progress: bool
+) -> Any:
+    """The shortlist in `target` with its classifier of no_action's reason fitted and saved
+    (seconds: the embeddings are the shortlist's own)."""
+    from llm.tool_shortlist import ENCODER_DIR, Encoder
+    from training.shortlist_fit import fit_reason_head
+
+    if progress:
+        print("Fitting the shortlist's classifier of decline reasons...")
+    own = target / ENCODER_DIR
+    encoder = Encoder(own) if own.is_dir() else Encoder()
+    head = fit_reason_head(
+        shortlist,
+        encoder,
+        read_split(folder, "train")[: config.train_limit],
+        read_split(folder, "valid"),
+    )
+    shortlist = dataclasses.replace(shortlist, head=head)
+    staging = target.with_name(target.name + ".head.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(target, staging)
+    shortlist.save(staging)
+    shutil.rmtree(target)
+    staging.rename(target)
+    return shortlist
 
 
 def _write_artifact(artifact: Path, work: Path, meta: dict, base: list, lora: list) -> None:

@@ -4,6 +4,7 @@ client over a real socket)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -15,6 +16,7 @@ from llm.client import ToolCallClient
 from llm.errors import ArtifactError, UnusableOutput
 from llm.tool_shortlist import (
     DECLINE_FLOOR,
+    SURE_CHANGE,
     Encoder,
     ShortlistWeights,
     ToolShortlist,
@@ -49,6 +51,8 @@ PHRASINGS = {
         "who won the football match in {x}",
     ],
 }
+# no_action's reason for each of its phrasings (the shortlist's argument classifier)
+REASONS = ["out_of_scope", "chit_chat", "chit_chat", "out_of_scope"]
 NAMES = ["web", "checkout", "billing", "search", "cart", "auth"]
 
 
@@ -58,10 +62,12 @@ def records(split_names: list[str]) -> list[dict]:
         for number, phrasing in enumerate(phrasings):
             for name in split_names:
                 text = phrasing.format(x=name)
+                args = {"reason": REASONS[number]} if tool == "no_action" else {"name": name}
                 out.append(
                     {
                         "family": f"{tool}.{number}",
                         "tool": tool,
+                        "target": {"tool": tool, "args": args},
                         "messages": [
                             {"role": "system", "content": "cluster=us-central"},
                             {"role": "user", "content": text},
@@ -179,27 +185,36 @@ def test_only_the_decline_the_classifier_prefers_is_offered(encoder):
     assert offer.tools == ("delete_deployment", "no_action")
 
 
-def test_a_confident_read_gets_no_decline_but_a_change_always_does(encoder):
+def test_a_confident_read_or_a_sure_lone_change_gets_no_decline(encoder):
     registry = ToolRegistry()
     read_only = registry.read_only_names()
     assert "list_pods" in read_only and "delete_deployment" not in read_only
-    confident_read = {"list_pods": 0.97, "clarify": 0.01, "no_action": 0.005}
+    confident_read = {"list_pods": 0.8, "describe_pod": 0.17, "clarify": 0.01, "no_action": 0.005}
     offer = fixed_shortlist(encoder, confident_read).offered(
         "ls pods", registry.names(), read_only=read_only
     )
-    assert offer.tools == ("list_pods",) and offer.decline == "clarify"
-    # declines at or above the floor, a change, or no read-only tools given: one decline
+    assert offer.tools == ("describe_pod", "list_pods") and offer.decline == "clarify"
+    sure_change = {"delete_deployment": SURE_CHANGE + 0.001, "clarify": 0.01, "no_action": 0.005}
+    offer = fixed_shortlist(encoder, sure_change).offered(
+        "x", registry.names(), read_only=read_only
+    )
+    assert offer.tools == ("delete_deployment",) and offer.decline == "clarify"
+    # declines at or above the floor, a change below SURE_CHANGE, two changes, or reads
+    # not known as such: one decline
     unsure_read = {"list_pods": 0.9, "clarify": DECLINE_FLOOR, "no_action": 0.005}
-    confident_change = {"delete_deployment": 0.97, "clarify": 0.01, "no_action": 0.005}
+    unsure_change = {**sure_change, "delete_deployment": SURE_CHANGE - 0.001}
+    two_changes = {"delete_deployment": 0.5, "scale_deployment": 0.48, "clarify": 0.01}
     for probabilities, read in [
         (unsure_read, read_only),
-        (confident_change, read_only),
+        (unsure_change, read_only),
+        (two_changes, read_only),
         (confident_read, ()),
     ]:
         offer = fixed_shortlist(encoder, probabilities).offered(
             "x", registry.names(), read_only=read
         )
-        assert offer.tools[-1] == "clarify" and len(offer.tools) == 2, probabilities
+        assert offer.tools[-1] == "clarify" and len(offer.tools) in (2, 3), probabilities
+        assert "no_action" not in offer.tools
 
 
 def test_the_client_offers_the_decline_when_no_offered_read_can_be_written(encoder):
@@ -309,10 +324,20 @@ def test_training_gives_an_artifact_its_shortlist_once_and_removes_it_on_request
     ensure_shortlist(artifact, config, data, "data-1", progress=False)
     meta = json.loads((artifact / "artifact.json").read_text())
     assert meta["name"] == "t" and meta["shortlist"]["examples"] == 32
+    assert meta["shortlist"]["head"]["labels"] == ["chit_chat", "out_of_scope"]
+    assert ToolShortlist.of_artifact(artifact).weights.head.labels == ["chit_chat", "out_of_scope"]
     weights = artifact / "shortlist" / "classifier.npz"
     built = weights.stat().st_mtime_ns
     ensure_shortlist(artifact, config, data, "data-1", progress=False)
     assert weights.stat().st_mtime_ns == built  # same key: not rebuilt
+
+    # a shortlist built before the reason head gets the head, and keeps its classifier
+    before = ShortlistWeights.read(artifact / "shortlist")
+    dataclasses.replace(before, head=None).save(artifact / "shortlist")
+    ensure_shortlist(artifact, config, data, "data-1", progress=False)
+    after = ShortlistWeights.read(artifact / "shortlist")
+    assert after.head is not None and after.meta["key"] == before.meta["key"]
+    assert np.array_equal(after.weights, before.weights)
     ensure_shortlist(artifact, config, data, "data-2", progress=False)
     assert json.loads((artifact / "shortlist" / "shortlist.json").read_text())["data_hash"] == (
         "data-2"
@@ -398,3 +423,99 @@ def test_the_bot_refuses_a_damaged_shortlist_as_a_config_error(trained, tmp_path
     model = ModelSettings(base_url="http://127.0.0.1:9/v1", artifact=artifact)
     with pytest.raises(ConfigError, match="model.artifact: The tool shortlist .* is corrupt"):
         build_planner(Settings(model=model), registry=ToolRegistry())
+
+
+def reason_head(encoder, favoured: str, labels=("chit_chat", "out_of_scope", "unsafe")):
+    """An argument classifier of no_action's reason that always picks `favoured`."""
+    from llm.tool_shortlist import ArgumentHead
+
+    dimension = len(encoder.encode(["x"])[0])
+    return ArgumentHead(
+        tool="no_action",
+        argument="reason",
+        labels=list(labels),
+        weights=np.zeros((len(labels), dimension), dtype=np.float32),
+        bias=np.array([1.0 if label == favoured else 0.0 for label in labels], np.float32),
+        meta={"key": "test"},
+    )
+
+
+def test_the_reason_head_learns_why_a_request_is_declined(trained, encoder, tmp_path):
+    from training.shortlist_fit import fit_reason_head
+
+    folder, weights = trained
+    head = fit_reason_head(weights, encoder, records(NAMES[:4]), records(NAMES[4:]))
+    assert head.labels == ["chit_chat", "out_of_scope"]
+    assert (head.tool, head.argument) == ("no_action", "reason")
+    assert head.meta["valid"]["requests"] == 8
+    with_head = dataclasses.replace(weights, head=head)
+    copy = tmp_path / "with-head"
+    shutil.copytree(folder, copy)
+    with_head.save(copy)
+    read = ShortlistWeights.read(copy)
+    assert read.head.labels == head.labels and np.array_equal(read.head.weights, head.weights)
+    shortlist = ToolShortlist(read, encoder)
+    tools = ToolRegistry().names()
+    # unseen names: the phrasing decides
+    for text, reason in [
+        ("thanks, zebra looks great", "chit_chat"),
+        ("what is the weather like in zebra", "out_of_scope"),
+    ]:
+        assert shortlist.offered(text, tools).judged == {"no_action": {"reason": reason}}
+
+
+def test_a_shortlist_without_a_head_judges_nothing(trained, encoder):
+    folder, weights = trained
+    assert weights.head is None and ShortlistWeights.read(folder).head is None
+    offer = ToolShortlist(weights, encoder).offered("thanks", ToolRegistry().names())
+    assert offer.judged == {}
+
+
+def test_a_damaged_reason_head_is_refused(trained, encoder, tmp_path):
+    folder, weights = trained
+    damaged = tmp_path / "damaged-head"
+    shutil.copytree(folder, damaged)
+    dataclasses.replace(weights, head=reason_head(encoder, "unsafe")).save(damaged)
+    info = json.loads((damaged / "shortlist.json").read_text())
+    info["argument_head"]["labels"] = ["unsafe"]  # three rows of weights, one label
+    (damaged / "shortlist.json").write_text(json.dumps(info))
+    with pytest.raises(ArtifactError, match="argument classifier .* is corrupt"):
+        ShortlistWeights.read(damaged)
+
+
+def test_the_client_pins_the_judged_reason_in_the_grammar(encoder):
+    """The grammar gives no_action only the reason the head chose; an answer with another
+    one (a server that ignores the grammar) is sent back once, then refused."""
+    registry = ToolRegistry()
+    shortlist = fixed_shortlist(encoder, {"no_action": 0.9, "clarify": 0.05})
+    shortlist = ToolShortlist(
+        dataclasses.replace(shortlist.weights, head=reason_head(encoder, "unsafe")), encoder
+    )
+    answer = '{"tool":"no_action","args":{"reason":"unsafe"}}'
+    with FakeOpenAI(contents=[answer]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
+        )
+        proposal = client.propose("wipe every node in prod", context={}, live={})
+    assert proposal.call.args.reason == "unsafe"
+    branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
+    (no_action,) = [b for b in branches if b["properties"]["tool"]["const"] == "no_action"]
+    assert no_action["properties"]["args"]["properties"]["reason"] == {"const": "unsafe"}
+
+    wrong = '{"tool":"no_action","args":{"reason":"chit_chat"}}'
+    with FakeOpenAI(contents=[wrong, wrong]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
+        )
+        with pytest.raises(UnusableOutput, match="no_action.reason = 'chit_chat'"):
+            client.propose("wipe every node in prod", context={}, live={})
+    assert "it must be 'unsafe'" in fake.requests[1]["messages"][-1]["content"]
+
+
+def test_a_judged_value_the_tool_cannot_take_is_left_to_the_model():
+    registry = ToolRegistry()
+    schema = registry.call_schema(
+        {}, offered=["no_action"], judged={"no_action": {"reason": "bored", "mood": "x"}}
+    )
+    reason = schema["anyOf"][0]["properties"]["args"]["properties"]["reason"]
+    assert "const" not in reason and reason["pattern"].startswith("^(out_of_scope")
