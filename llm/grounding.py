@@ -177,6 +177,18 @@ _BOUND_RES = (
     ),
     ("min", re.compile(rf"\b{_COUNT_NUMBER}\s*minimum\b", re.I)),
     ("max", re.compile(rf"\b{_COUNT_NUMBER}\s*max(?:imum)?\b", re.I)),
+    # a floor of instances: "never scale below 3", "a floor of 2", "keep 1 warm", "keep
+    # one instance warm", "set min instances of gcf x to 1"
+    ("min", re.compile(rf"\bnever\s+(?:\w+\s+){{0,2}}below\s+{_BOUND_NUMBER}", re.I)),
+    ("min", re.compile(rf"\bfloor\s+(?:of\s+)?{_BOUND_NUMBER}", re.I)),
+    ("min", re.compile(rf"\b{_COUNT_NUMBER}\s+(?:warm|hot)\b", re.I)),
+    ("min", re.compile(rf"\bkeep\s+{_COUNT_NUMBER}\s+instanc\w*\s+(?:warm|hot)\b", re.I)),
+    (
+        "min",
+        re.compile(
+            rf"\bmin(?:imum)?[-_ ]?instanc\w*\b[^\d\n]{{0,40}}?\bto\s+{_BOUND_NUMBER}", re.I
+        ),
+    ),
 )
 # A range of replicas gives both bounds: "between 2 and 5", "from two to 7", "5-twenty pods"
 _RANGE_NUMBER = rf"(\d+|{'|'.join([*NUMBER_WORDS, *TENS_WORDS])})"

@@ -134,7 +134,7 @@ def call_schema(
                 elif keyed_valid := _keyed_values(model, field, keyed):
                     valid = keyed_valid
                 else:
-                    typed = _field_words(model, field, words, units, required)
+                    typed = _field_words(model, field, words, units, required, given)
                     valid = [w for w in typed if _valid_value(model, field, w)]
                 properties[field] = _apply_live_enums(properties[field], {MENTIONED_KIND: valid})
                 if _is_list(model, field):
@@ -257,7 +257,7 @@ def check_grounded(
         typed = value if isinstance(value, list) else [value]
         allowed = set(known)
         if kind == MENTIONED_KIND:
-            allowed = set(_field_words(model, field_name, list(known), units, required))
+            allowed = set(_field_words(model, field_name, list(known), units, required, given))
             # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
             allowed |= {p for word in allowed if (p := _parsed(model, field_name, word))}
         if isinstance(value, dict):  # a map: typed names, and values among all typed words
@@ -498,24 +498,45 @@ def _field_words(
     words: list[str],
     units: dict[str, list[str]],
     required_kinds: Container[str] = (),
+    given: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The words a typed argument may take: the request's bare words and numbers, the
     numbers typed with the argument's own unit, and range bounds the tool has no
     argument for. The one argument of a unit the request types unambiguously takes only
     the numbers typed with that unit: in "deploy auth:build-8262 on port 4000" the port is
-    4000, never the 8262 of a tag (a model that writes both repeats a port)."""
+    4000, never the 8262 of a tag (a model that writes both repeats a port). A value the
+    request types for another argument of the tool (with that argument's unit, or given by
+    its role) is no bare word here: the version of "nginx 1.27" is not 1.27 cores, the
+    floor of "never below 3 instances" not the ceiling too."""
     unit = _unit_fields(model).get(field)
-    if unit and _typed_unit_groups(model, units, required_kinds).get(unit) == [field]:
+    group = _typed_unit_groups(model, units, required_kinds).get(unit or "")
+    if group == [field]:
         return list(units[unit])
+    sided = _named_side(required_kinds) and field.endswith(tuple(f"_{s}" for s in RESOURCE_SIDES))
+    sizes = {_parsed(model, field, v) for v in units.get(unit or "", [])} - {None}
+    if group and sided and field not in group and len(sizes) == 1:
+        # one size typed for the side the request names ("raise the memory ceiling to
+        # 2Gi") is not the other side's too (our model wrote it to both, 15 times on the
+        # validation split); a bare number may still be ("reserving 2 cores with
+        # headroom up to 4")
+        return [
+            w
+            for w in _field_words(model, field, words, units, given=given)
+            if _parsed(model, field, w) not in sizes
+        ]
     shape = _typed_shapes(model).get(field)
     if shape == "variable":  # names of variables: only words written as one
         return [w for w in words if _variable_like(w)]
     if shape == "image":
         return _image_like(words)
+    if shape == "container":
+        words = [w for w in words if not _DEPLOYMENT_POD.fullmatch(w)]
     own = set(_unit_fields(model).values())
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
-    return [*words, *bare, *(units.get(unit, []) if unit else [])]
+    claimed = {v for u in own - {unit} for v in units.get(u, [])}
+    claimed |= {given[f] for f in _given_fields(model, given or {}) if f != field}
+    return [*(w for w in words if w not in claimed), *bare, *(units.get(unit, []) if unit else [])]
 
 
 @functools.cache
@@ -526,6 +547,12 @@ def _typed_shapes(model: type[StrictArgs]) -> dict[str, str]:
     return {
         name: shape for name, schema in properties.items() if (shape := _kind_of(schema, "x-names"))
     }
+
+
+# A Deployment's pod: its name, the pod template hash and a random suffix, both from
+# Kubernetes' alphabet without vowels (k8s.io/apimachinery rand.SafeEncodeString)
+_POD_ALPHABET = "[bcdfghjklmnpqrstvwxz2456789]"
+_DEPLOYMENT_POD = re.compile(rf"[a-z0-9][-a-z0-9]*-{_POD_ALPHABET}{{6,10}}-{_POD_ALPHABET}{{5}}")
 
 
 def _image_like(words: list[str]) -> list[str]:
@@ -543,6 +570,12 @@ def _image_like(words: list[str]) -> list[str]:
     return whole or list(words)
 
 
+def _named_side(required_kinds: Container[str]) -> str | None:
+    """The one side of a resource (request or limit) the request names, if it names one."""
+    sides = [side for side in RESOURCE_SIDES if side_kind(side) in required_kinds]
+    return sides[0] if len(sides) == 1 else None
+
+
 def _typed_unit_groups(
     model: type[StrictArgs], units: dict[str, list[str]], required_kinds: Container[str]
 ) -> dict[str, list[str]]:
@@ -551,15 +584,15 @@ def _typed_unit_groups(
     request says which side of a resource it means (a side kind among `required_kinds`),
     only the arguments of that side (`cpu_limit`, `memory_limit`) count, if the tool has
     such arguments."""
-    sides = [side for side in RESOURCE_SIDES if side_kind(side) in required_kinds]
+    side = _named_side(required_kinds)
     groups = {}
     for unit, values in units.items():
         if unit_kind(unit) not in required_kinds:
             continue
         of_unit = [f for f, u in _unit_fields(model).items() if u == unit]
         if fitting := [f for f in of_unit if any(_valid_value(model, f, v) for v in values)]:
-            if len(sides) == 1:
-                fitting = [f for f in fitting if f.endswith(f"_{sides[0]}")] or fitting
+            if side:
+                fitting = [f for f in fitting if f.endswith(f"_{side}")] or fitting
             groups[unit] = fitting
     return groups
 

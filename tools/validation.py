@@ -114,6 +114,9 @@ MENTIONED_VARIABLE = {**MENTIONED, "x-names": "variable"}
 # "acme/worker:2.0.1"), whole: not the "worker:2.0.1" of "acme/worker:2.0.1", not "v1.10"
 # (tools/request_schema.py; a request that types no such word leaves every word).
 MENTIONED_IMAGE = {**MENTIONED, "x-names": "image"}
+# A container's name as typed: never the name of a Deployment's pod ("web-7d4b9c8f6d-x2x9k":
+# Kubernetes adds the template hash and a suffix to pods, never to containers).
+MENTIONED_CONTAINER = {**MENTIONED, "x-names": "container"}
 TypedEnvName = Annotated[EnvName, Field(json_schema_extra=MENTIONED_VARIABLE)]
 """The name of a variable to remove, as typed."""
 

@@ -1325,3 +1325,89 @@ def test_no_possible_call_is_a_clear_error_without_asking_the_server(registry):
         with pytest.raises(UnusableOutput, match="No call of these tools fits the request"):
             planner.propose("restart web", context=CONTEXT, live={"deployment": ["zebra"]})
         assert [r for r in fake.requests if "messages" in r] == []
+
+
+def grounded_check(registry, text: str, call: dict, live: dict | None = None) -> None:
+    """Raise InvalidCall when `call` breaks what grounding `text` allows."""
+    grounding = ground_request(text, live, CONTEXT)
+    registry.check_grounded(
+        registry.parse_call(call),
+        grounding.live,
+        required_kinds=grounding.required_kinds,
+        omitted_kinds=grounding.omitted_kinds,
+        given=grounding.given,
+    )
+
+
+def test_one_size_for_the_named_side_is_not_the_other_sides_too(registry):
+    # the validation split of 2026-12-06: 15 memory ceilings also written as the request
+    text = "more pods won't help cart; raise the memory ceiling to 2Gi"
+    live = {"deployment": ["cart"]}
+    args = branch(schema_for(registry, text, live), "set_resources")["properties"]["args"]
+    assert "2Gi" in json.dumps(args["properties"]["memory_limit"])
+    assert "2Gi" not in json.dumps(args["properties"].get("memory_request", {}))
+    limit = {"name": "cart", "memory_limit": "2Gi"}
+    grounded_check(registry, text, {"tool": "set_resources", "args": limit}, live)
+    both = {**limit, "memory_request": "2Gi"}
+    with pytest.raises(InvalidCall, match="memory_request = '2Gi' is not in the request"):
+        grounded_check(registry, text, {"tool": "set_resources", "args": both}, live)
+    # a bare number is still the other side's: training requests write it so
+    text = "ahead of black friday we need web reserving 2 cores cpu with headroom up to 4"
+    sized = {"name": "web", "cpu_request": "2", "cpu_limit": "4"}
+    grounded_check(
+        registry, text, {"tool": "set_resources", "args": sized}, {"deployment": ["web"]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "floor"),
+    [
+        # the validation split of 2026-12-06: floors written as max_instances
+        ("gcf geo-lookup should never scael below 3 instances cc @oncall", "3"),
+        ("SET A FLOOR OF three INSTANCES ON CLOUD FUNCTION coral-db-ui", "3"),
+        ("keep 1 warm instances of cloud function coupon-proxy-job", "1"),
+        ("cold starts are killing latency on cloud function vote, keep one instance warm", "1"),
+        ("Set min instancees of gcf river-ui to 1", "1"),
+    ],
+)
+def test_floors_of_instances_as_people_write_them(text, floor):
+    assert unit_mentions(text).values["min"] == {floor}
+    assert "max" not in unit_mentions(text).values
+
+
+def test_a_value_typed_for_one_argument_is_no_bare_word_for_another(registry):
+    # the validation split of 2026-12-06: "nginx 1.27" also asked for 1270m of cpu, "never
+    # below 3 instances" also capped the function at 3
+    text = "hey, any way to get nginx 1.27 spun up -n logging?"
+    service = {"service": "nginx", "version": "1.27"}
+    grounded_check(registry, text, {"tool": "deploy_service", "args": service})
+    with pytest.raises(InvalidCall, match="cpu = '1270m' is not in the request"):
+        grounded_check(
+            registry, text, {"tool": "deploy_service", "args": {**service, "cpu": "1.27"}}
+        )
+    text = "gcf geo-lookup should never scale below 3 instances"
+    floor = {"name": "geo-lookup", "min_instances": 3}
+    grounded_check(registry, text, {"tool": "gcf_update_config", "args": floor})
+    for other in ({"max_instances": 3}, {"timeout_s": 3}):
+        with pytest.raises(InvalidCall, match="is not in the request"):
+            grounded_check(
+                registry, text, {"tool": "gcf_update_config", "args": {**floor, **other}}
+            )
+
+
+def test_a_pod_of_a_deployment_names_no_container(registry):
+    # the validation split of 2026-12-06: the pod was also written as its container
+    text = "hey, scan the output of pod reports-8qw6zczh9s-wzwzd (us-central/ci) for exception"
+    pod = {"name": "reports-8qw6zczh9s-wzwzd", "grep": "exception"}
+    grounded_check(registry, text, {"tool": "get_pod_logs", "args": pod})
+    with pytest.raises(InvalidCall, match="container = 'reports-8qw6zczh9s-wzwzd' is not in"):
+        grounded_check(
+            registry, text, {"tool": "get_pod_logs", "args": {**pod, "container": pod["name"]}}
+        )
+    # a container typed as one, and one named as its deployment ("web=nginx:1.27")
+    text = "kubectl logs queue-consumer-82b5kc86wh-78556 -c api asap"
+    pod = {"name": "queue-consumer-82b5kc86wh-78556", "container": "api"}
+    grounded_check(registry, text, {"tool": "get_pod_logs", "args": pod})
+    text = "kubectl set image deploy/web web=nginx:1.27"
+    image = {"name": "web", "container": "web", "image": "nginx:1.27"}
+    grounded_check(registry, text, {"tool": "set_image", "args": image}, {"deployment": ["web"]})

@@ -21,7 +21,7 @@ from tools.k8s.status import choose_container, container_names
 from tools.kinds import Change
 from tools.validation import (
     MAX_ENV_VARS,
-    MENTIONED,
+    MENTIONED_CONTAINER,
     CpuQuantity,
     DnsLabel,
     EnvDict,
@@ -129,7 +129,7 @@ class SetResourcesArgs(DeploymentArgs):
     # at least one of these (see _consistent): a request naming no size cannot be this call
     model_config = at_least_one_of("cpu_request", "cpu_limit", "memory_request", "memory_limit")
 
-    container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED)
+    container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED_CONTAINER)
     """Container to change; omit when the deployment has a single container."""
     cpu_request: CpuQuantity | None = None
     """CPU the pod is guaranteed, e.g. "250m"."""

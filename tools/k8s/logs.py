@@ -12,7 +12,14 @@ from tools.k8s.clients import KubeApis, ObjectRef, call, call_or_none
 from tools.k8s.common import KubeReadTool, NamespacedArgs, resolve_namespace, where
 from tools.k8s.inspecting import list_deployment_pods
 from tools.k8s.status import container_names, pod_is_healthy, pod_status
-from tools.validation import MENTIONED, DnsLabel, DnsSubdomain, GrepText, mentioned_with_unit
+from tools.validation import (
+    MENTIONED,
+    MENTIONED_CONTAINER,
+    DnsLabel,
+    DnsSubdomain,
+    GrepText,
+    mentioned_with_unit,
+)
 
 LINES_IN_SUMMARY = 20
 DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
@@ -23,7 +30,7 @@ class GetPodLogsArgs(NamespacedArgs):
 
     name: DnsSubdomain = Field(json_schema_extra=MENTIONED)
     """Pod name, or a deployment name (then its least healthy pod is read)."""
-    container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED)
+    container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED_CONTAINER)
     """Container to read; omit for the pod's default or only container."""
     tail_lines: int = Field(
         default=100, ge=1, le=2000, json_schema_extra=mentioned_with_unit("items")

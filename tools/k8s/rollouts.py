@@ -22,7 +22,13 @@ from tools.k8s.common import (
 from tools.k8s.inspecting import read_deployment
 from tools.k8s.status import choose_container, container_names, selector_string
 from tools.kinds import Change
-from tools.validation import MENTIONED, MENTIONED_IMAGE, DnsLabel, ImageReference
+from tools.validation import (
+    MENTIONED,
+    MENTIONED_CONTAINER,
+    MENTIONED_IMAGE,
+    DnsLabel,
+    ImageReference,
+)
 
 REVISION = "deployment.kubernetes.io/revision"
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
@@ -181,7 +187,7 @@ class SetImageArgs(DeploymentArgs):
 
     image: ImageReference = Field(json_schema_extra=MENTIONED_IMAGE)
     """New image, e.g. "ghcr.io/acme/web:1.4.2"."""
-    container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED)
+    container: DnsLabel | None = Field(default=None, json_schema_extra=MENTIONED_CONTAINER)
     """Container to change; omit when the deployment has a single container."""
 
 
