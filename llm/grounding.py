@@ -419,6 +419,9 @@ COMMAND_WORDS = frozenset(
 )
 
 
+_BARE_DIGITS = re.compile(r"(?<![A-WYZa-wyz\d])(?<!\d\.)\d+(?!\.\d|\d|[A-WYZa-wyz])")
+
+
 def mentioned_values(text: str) -> list[str]:
     """Candidate values typed in `text`, unique, in the order typed (a map's keys are
     offered in this order: "A=1 B=2" is written A first): its words, and the numbers it
@@ -445,8 +448,10 @@ def mentioned_values(text: str) -> list[str]:
             if piece and piece.lower() not in COMMAND_WORDS and not piece.isdigit():
                 keep(piece, piece.lower())
         # digits anywhere in a word ("3-10", "--replicas=4", "4x") but not inside a name or
-        # a hash ("v3", "k8s", "sha-9ec6957") or a dotted version ("nginx:1.27.3")
-        for digits in re.finditer(r"(?<![A-WYZa-wyz\d])(?<!\d\.)\d+(?!\.\d|\d|[A-WYZa-wyz])", raw):
+        # a hash ("v3", "k8s", "sha-9ec6957"), a dotted version ("nginx:1.27.3") or a path
+        # ("gcr.io/acme/api:build-2258", "…ecr.us-east-1.amazonaws.com/api": no port 1)
+        in_path = "/" in raw and re.search(r"[A-Za-z]", raw)
+        for digits in () if in_path else _BARE_DIGITS.finditer(raw):
             tag = re.match(r"-([A-Za-z]+)", raw[digits.end() :])  # "7-alpine", not "5-twenty"
             if tag and tag.group(1).lower() not in (*NUMBER_WORDS, *TENS_WORDS, "to"):
                 continue

@@ -210,6 +210,14 @@ def test_units_typed_with_numbers(text, units, strong, bare):
         # a tag's digits (valid split, 2026-12-06: postgres with 7 replicas, unusable)
         ("feed-backend = postgres 7-alpine in backend", set(), {"7"}),
         ("scale web to 5-twenty", {"5", "20"}, set()),
+        # digits of a path (valid split, 2026-12-06: port 1 of "us-east-1", 2258 of a tag)
+        (
+            "deploy 123456789012.dkr.ecr.us-east-1.amazonaws.com/falcon-v2:v2.3.1 as ui",
+            set(),
+            {"1", "123456789012"},
+        ),
+        ("fresh deploy comet running gcr.io/my-project/delta6:build-2258", set(), {"2258"}),
+        ("web: give it 3/5 of the nodes", {"3", "5"}, set()),  # no letters: no path
     ],
 )
 def test_numbers_inside_names_are_not_counts(text, numbers, not_numbers):
