@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from tools.base import InvalidCall, StrictArgs, ToolCall
-from tools.validation import MENTIONED, ONE_OF_REQUIRED, RELATIVE_UNITS, UNITS
+from tools.validation import MENTIONED, ONE_OF_REQUIRED, RELATIVE_UNITS, UNITS, parse_quantity
 
 # Fields marked with `json_schema_extra={"x-live": KIND}` take an enum of live values per
 # request: known "cluster", "namespace", "deployment", "aws_account", "gcp_project", and
@@ -518,11 +518,13 @@ def _field_words(
         # one size typed for the side the request names ("raise the memory ceiling to
         # 2Gi") is not the other side's too (our model wrote it to both, 15 times on the
         # validation split); a bare number may still be ("reserving 2 cores with
-        # headroom up to 4")
+        # headroom up to 4"), on its side of the size: a request within its limit
+        size = parse_quantity(next(iter(sizes)))
+        within = (lambda v: v > size) if field.endswith("_limit") else (lambda v: v < size)
         return [
             w
             for w in _field_words(model, field, words, units, given=given)
-            if _parsed(model, field, w) not in sizes
+            if (value := _parsed(model, field, w)) is not None and within(parse_quantity(value))
         ]
     shape = _typed_shapes(model).get(field)
     if shape == "variable":  # names of variables: only words written as one

@@ -1365,6 +1365,11 @@ def test_one_size_for_the_named_side_is_not_the_other_sides_too(registry):
     grounded_check(
         registry, text, {"tool": "set_resources", "args": sized}, {"deployment": ["web"]}
     )
+    # ...on its side of the size: a limit below the request would be refused by the tool
+    # (valid split, 2026-12-06: "one small thing ... reserve four cores" limited to 1 core)
+    text = "one small thing: new app hub, image ghcr.io/acme/coupon:3, reserve four cores cpu"
+    args = branch(schema_for(registry, text), "deploy_app")["properties"]["args"]
+    assert '"1"' not in json.dumps(args["properties"].get("cpu_limit", {}))
 
 
 @pytest.mark.parametrize(
