@@ -1408,6 +1408,21 @@ def test_a_value_typed_for_one_argument_is_no_bare_word_for_another(registry):
             )
 
 
+def test_a_number_typed_with_a_unit_fills_only_that_units_argument(registry):
+    # the validation split of 2026-12-06: "410 sec" offered as the memory too (as required!)
+    text = "hey, fraud-score lambda timeout -> 410 sec pls"
+    args = branch(schema_for(registry, text), "lambda_update_config")["properties"]["args"]
+    assert args["properties"]["timeout_s"]["enum"] == [410] and "timeout_s" in args["required"]
+    assert "410" not in json.dumps(args["properties"]["memory_mb"])
+    assert "410" not in json.dumps(args["properties"]["name"])
+    timeout = {"name": "fraud-score", "timeout_s": 410}
+    grounded_check(registry, text, {"tool": "lambda_update_config", "args": timeout})
+    with pytest.raises(InvalidCall, match="memory_mb = 410 is not in the request"):
+        grounded_check(
+            registry, text, {"tool": "lambda_update_config", "args": {**timeout, "memory_mb": 410}}
+        )
+
+
 def test_a_pod_of_a_deployment_names_no_container(registry):
     # the validation split of 2026-12-06: the pod was also written as its container
     text = "hey, scan the output of pod reports-8qw6zczh9s-wzwzd (us-central/ci) for exception"
