@@ -39,8 +39,8 @@ client offers the decline after all (`Offer.decline`).
 The shortlist also judges one argument: why no_action declines (out_of_scope, chit_chat,
 unsafe), with a small classifier on the same embeddings (`ArgumentHead`). Our model wrote
 the wrong reason in 25 of its 39 no_action answers on the validation split; the head is
-right for 85-88% of the split's no_action requests (training/RESULTS.md). The grammar then gives no_action only
-that reason (`Offer.judged`).
+right for 85-88% of the split's no_action requests (training/RESULTS.md). The grammar then
+gives no_action only that reason (`Offer.judged`).
 
 The classifier records the encoder it was trained on (a hash of the encoder's weights):
 another encoder's embeddings would be meaningless to it, so loading refuses a mismatch.

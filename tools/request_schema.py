@@ -152,6 +152,7 @@ def call_schema(
             fields += _unit_required(model, units, required)
             fields += [f for f in [_pairs_field(model, pairs)] if f]
             branch = _require_one_of(branch, _unit_one_of(model, units, required))
+            branch = _require_one_of(branch, _variable_fields(model, branch))
         branches[index] = _require_fields(branch, fields)
     for index, branch in enumerate(branches):
         pinned = _judged_fields(models[_tool_of(branch)], (judged or {}).get(_tool_of(branch)))
@@ -423,6 +424,7 @@ def _one_of_branches(branch: dict[str, Any], one_of: list[str]) -> list[dict[str
             continue
         required = _require_fields(branch, [name])
         properties = required["properties"]["args"]["properties"]
+        names = _entry_names(properties[name])
         if properties[name].get("required"):  # a map that must set typed variables
             pass
         elif "properties" in properties[name]:  # a map of typed words: one of its keys
@@ -433,8 +435,53 @@ def _one_of_branches(branch: dict[str, Any], one_of: list[str]) -> list[dict[str
             properties[name] = {**properties[name], "minProperties": 1}
         elif properties[name].get("type") == "array":
             properties[name] = {**properties[name], "minItems": 1}
+        if len(names) == 1:
+            # the one name this field can hold is not the other fields' too: a variable
+            # typed once is set or removed, never both (the 2026-12-07 release: "take away
+            # the env DEBUG" set and removed DEBUG, which set_env refuses)
+            others = [o for o in one_of if o != name and o in properties]
+            if any(names & set(properties[o].get("required", [])) for o in others):
+                continue  # "DEBUG=1" typed: DEBUG is set, so this branch cannot remove it
+            for other in others:
+                properties[other] = _without_names(properties[other], names)
         out.append(required)
     return out
+
+
+def _variable_fields(model: type[StrictArgs], branch: dict[str, Any]) -> list[str]:
+    """A tool's arguments that name variables to set (a map) and to remove (`x-names`
+    variable), when it has both and no "at least one of" rule of its own (set_env): the
+    call must fill one of them, and `_one_of_branches` keeps a name typed once in one."""
+    if ONE_OF_REQUIRED in branch["properties"]["args"]:
+        return []
+    shapes = _typed_shapes(model)
+    fields = [
+        f for f in _mentioned_fields(model) if _is_map(model, f) or shapes.get(f) == "variable"
+    ]
+    return fields if len(fields) > 1 else []
+
+
+def _entry_names(schema: dict[str, Any]) -> set[Any]:
+    """The names a map of typed words (its keys) or a list of typed words (its items) can
+    hold; empty for any other argument."""
+    if schema.get("type") == "object" and "properties" in schema:
+        return set(schema["properties"])
+    if schema.get("type") == "array" and "enum" in schema.get("items", {}):
+        return set(schema["items"]["enum"])
+    return set()
+
+
+def _without_names(schema: dict[str, Any], names: set[Any]) -> dict[str, Any]:
+    """A map or list of typed words (`_entry_names`) that can no longer hold `names`."""
+    if not _entry_names(schema) & names:
+        return schema
+    if schema.get("type") == "object":
+        kept = {k: v for k, v in schema["properties"].items() if k not in names}
+        return {**schema, "properties": kept}
+    left = [v for v in schema["items"]["enum"] if v not in names]
+    if not left:
+        return {**{k: v for k, v in schema.items() if k != "minItems"}, "items": {}, "maxItems": 0}
+    return {**schema, "items": {**schema["items"], "enum": left}}
 
 
 def _non_empty_map(schema: dict[str, Any]) -> dict[str, Any] | None:

@@ -1047,7 +1047,14 @@ def test_a_variable_to_set_is_a_name_written_as_one(registry):
     # a lower-case name with an underscore is a name all the same
     lower = ground_request("set http_proxy=http://proxy:3128 on web", None)
     set_env = branch(registry.call_schema(lower.live), "set_env")["properties"]["args"]
-    assert list(set_env["properties"]["set"]["properties"]) == ["http_proxy"]
+    assert map_keys(set_env["properties"]["set"]) == {"http_proxy"}
+
+
+def map_keys(schema: dict) -> set[str]:
+    """The keys a map argument can hold (a plain map, or one variant per key that must be
+    written: request_schema._non_empty_map)."""
+    variants = schema.get("anyOf", [schema])
+    return {key for variant in variants for key in variant.get("properties", {})}
 
 
 def schema_for(registry, text: str, live: dict | None = None) -> dict:
@@ -1439,3 +1446,22 @@ def test_a_pod_of_a_deployment_names_no_container(registry):
     text = "kubectl set image deploy/web web=nginx:1.27"
     image = {"name": "web", "container": "web", "image": "nginx:1.27"}
     grounded_check(registry, text, {"tool": "set_image", "args": image}, {"deployment": ["web"]})
+
+
+def test_a_variable_typed_once_is_set_or_removed_never_both(registry):
+    # the 2026-12-07 release: "take away the env DEBUG" set and removed DEBUG (unusable)
+    live = {"deployment": ["notifications"]}
+    text = "take away the env DEBUG from notifications!"
+    schema = schema_for(registry, text, live)
+    for option in [b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == "set_env"]:
+        properties = option["properties"]["args"]["properties"]
+        assert not (
+            "DEBUG" in map_keys(properties["set"])
+            and "DEBUG" in properties["unset"]["items"].get("enum", [])
+        )
+    removed = {"name": "notifications", "unset": ["DEBUG"]}
+    grounded_check(registry, text, {"tool": "set_env", "args": removed}, live)
+    # a variable typed with its value is set, so no branch removes it
+    schema = schema_for(registry, "notifications: DEBUG=1 please", live)
+    (only,) = [b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == "set_env"]
+    assert only["properties"]["args"]["properties"]["unset"]["maxItems"] == 0
