@@ -141,7 +141,8 @@ def call_schema(
                     _cap_items(properties[field], len(set(valid)))
     omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
     branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
-    needs = required or given or units or pairs or named_words or keyed
+    # words alone need it too: they split set_env by set/unset (_variable_fields)
+    needs = required or given or units or pairs or named_words or keyed or words is not None
     for index, branch in enumerate(branches if needs else ()):
         model = models[_tool_of(branch)]
         fields = [name for name, kind in _live_fields(model).items() if kind in required]
