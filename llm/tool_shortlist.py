@@ -341,11 +341,11 @@ class ToolShortlist:
         known = self.weights.tools
         probability = {tool: float(probs[i]) for i, tool in enumerate(known)}
         unknown = set(registry_tools) - set(known)
-        judged = [tool for tool in DECLINES if tool in probability]
-        # a decline the classifier never saw stays on offer: it cannot be judged
+        rated = [tool for tool in DECLINES if tool in probability]
+        # a decline the classifier never saw stays on offer: it cannot be rated
         declines = set(DECLINES) & set(registry_tools) & unknown
-        decline = max(judged, key=probability.__getitem__) if judged else DECLINES[0]
-        if judged:
+        decline = max(rated, key=probability.__getitem__) if rated else DECLINES[0]
+        if rated:
             declines.add(decline)
         actions = {known[i] for i in smallest_set(probs, self.weights.mass)} | unknown
         actions -= set(DECLINES)
@@ -355,7 +355,7 @@ class ToolShortlist:
         confident = (
             (sure_read or sure_change)
             and not (set(DECLINES) & unknown)
-            and sum(probability[tool] for tool in judged) < DECLINE_FLOOR
+            and sum(probability[tool] for tool in rated) < DECLINE_FLOOR
         )
         chosen = actions if confident else actions | declines
         return Offer(

@@ -557,12 +557,12 @@ def _field_words(
     its role) is no bare word here: the version of "nginx 1.27" is not 1.27 cores, the
     floor of "never below 3 instances" not the ceiling too."""
     unit = _unit_fields(model).get(field)
-    group = _typed_unit_groups(model, units, required_kinds).get(unit or "")
+    group = _typed_unit_groups(model, units, required_kinds).get(unit) if unit else None
     if group == [field]:
         return list(units[unit])
     sided = _named_side(required_kinds) and field.endswith(tuple(f"_{s}" for s in RESOURCE_SIDES))
-    sizes = {_parsed(model, field, v) for v in units.get(unit or "", [])} - {None}
-    if group and sided and field not in group and len(sizes) == 1:
+    sizes = {_parsed(model, field, v) for v in units[unit]} - {None} if group and sided else ()
+    if group and field not in group and len(sizes) == 1:
         # one size typed for the side the request names ("raise the memory ceiling to
         # 2Gi") is not the other side's too (our model wrote it to both, 15 times on the
         # validation split); a bare number may still be ("reserving 2 cores with
