@@ -92,7 +92,7 @@ class ToolRegistry:
         *,
         required_kinds: Iterable[str] = (),
         omitted_kinds: Iterable[str] = (),
-        given: Mapping[str, str] | None = None,
+        given: Mapping[str, str | bool] | None = None,
         offered: Iterable[str] | None = None,
         judged: Mapping[str, Mapping[str, str]] | None = None,
     ) -> dict[str, Any]:
@@ -121,7 +121,7 @@ class ToolRegistry:
         *,
         required_kinds: Iterable[str] = (),
         omitted_kinds: Iterable[str] = (),
-        given: Mapping[str, str] | None = None,
+        given: Mapping[str, str | bool] | None = None,
         offered: Iterable[str] | None = None,
         judged: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:

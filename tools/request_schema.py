@@ -55,6 +55,17 @@ def side_kind(side: str) -> str:
     return f"side:{side}"
 
 
+# The resources a container's sizes are of, as units (tools/validation.UNITS). A request that
+# names only one ("bump the memory ceiling to 3 gigs", "two cores") puts its kind among the
+# required kinds: the other one's arguments take no value ("3" is no cpu limit).
+RESOURCES = ("cpu", "memory")
+
+
+def resource_kind(unit: str) -> str:
+    """The required kind that says a request names `unit` (RESOURCES) and not the other."""
+    return f"resource:{unit}"
+
+
 # The values the request types after or before a keyword, as `key=value` ("role app-role":
 # role=app-role, llm/grounding.keyed_values): an argument marked with that `x-key` must be
 # one of them (tools/validation.KEYS).
@@ -67,7 +78,7 @@ def call_schema(
     *,
     required_kinds: Iterable[str] = (),
     omitted_kinds: Iterable[str] = (),
-    given: Mapping[str, str] | None = None,
+    given: Mapping[str, str | bool] | None = None,
     judged: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     """JSON schema of every valid call `{"tool": NAME, "args": {...}}` of the tools whose
@@ -139,6 +150,9 @@ def call_schema(
                 properties[field] = _apply_live_enums(properties[field], {MENTIONED_KIND: valid})
                 if _is_list(model, field):
                     _cap_items(properties[field], len(set(valid)))
+            for field in _given_fields(model, given):
+                if isinstance(given[field], bool):  # a flag the request sets
+                    properties[field] = {"const": given[field]}
     omitted = {kind: [] for kind in omitted_kinds}  # an empty enum: no value possible
     branches = _apply_live_enums(branches, {**live, **omitted}, forbid=set(omitted))
     # words alone need it too: they split set_env by set/unset (_variable_fields)
@@ -147,7 +161,8 @@ def call_schema(
         model = models[_tool_of(branch)]
         fields = [name for name, kind in _live_fields(model).items() if kind in required]
         fields += _named_choice_fields(model, named_words)
-        fields += _given_fields(model, given)
+        # a value the tool takes anyway may be left out ("previous": false)
+        fields += [f for f in _given_fields(model, given) if given[f] != _default(model, f)]
         if words is not None:
             fields += [f for f in _mentioned_fields(model) if _keyed_values(model, f, keyed)]
             fields += _unit_required(model, units, required)
@@ -174,7 +189,7 @@ def check_grounded(
     *,
     required_kinds: Iterable[str] = (),
     omitted_kinds: Iterable[str] = (),
-    given: Mapping[str, str] | None = None,
+    given: Mapping[str, str | bool] | None = None,
     judged: Mapping[str, str] | None = None,
 ) -> None:
     """Raise InvalidCall when `call` (of a tool with args `model`) breaks what
@@ -189,8 +204,9 @@ def check_grounded(
             raise InvalidCall(f"{call.tool}.{field_name} = {value!r}: it must be {chosen!r}.")
     given = dict(given or {})
     for field_name in _given_fields(model, given):
+        value, wanted = getattr(call.args, field_name), given[field_name]
         # str(): a number given ("version 7") is the integer 7 once parsed
-        if str(value := getattr(call.args, field_name)) != given[field_name]:
+        if value is not wanted if isinstance(wanted, bool) else str(value) != wanted:
             raise InvalidCall(
                 f"{call.tool}.{field_name} = {value!r}: the request gives it {given[field_name]!r}."
             )
@@ -546,7 +562,7 @@ def _field_words(
     words: list[str],
     units: dict[str, list[str]],
     required_kinds: Container[str] = (),
-    given: Mapping[str, str] | None = None,
+    given: Mapping[str, str | bool] | None = None,
 ) -> list[str]:
     """The words a typed argument may take: the request's bare words and numbers, the
     numbers typed with the argument's own unit, and range bounds the tool has no
@@ -557,6 +573,10 @@ def _field_words(
     its role) is no bare word here: the version of "nginx 1.27" is not 1.27 cores, the
     floor of "never below 3 instances" not the ceiling too."""
     unit = _unit_fields(model).get(field)
+    if unit in RESOURCES and any(
+        resource_kind(other) in required_kinds for other in RESOURCES if other != unit
+    ):
+        return []  # the request names another resource only
     group = _typed_unit_groups(model, units, required_kinds).get(unit) if unit else None
     if group == [field]:
         return list(units[unit])
@@ -585,7 +605,11 @@ def _field_words(
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
     claimed = {v for u in own - {unit} for v in units.get(u, [])}
-    claimed |= {given[f] for f in _given_fields(model, given or {}) if f != field}
+    claimed |= {
+        value
+        for f in _given_fields(model, given or {})
+        if f != field and isinstance(value := (given or {})[f], str)
+    }
     return [*(w for w in words if w not in claimed), *bare, *(units.get(unit, []) if unit else [])]
 
 
@@ -740,11 +764,26 @@ def _judged_fields(model: type[StrictArgs], judged: Mapping[str, str] | None) ->
     }
 
 
-def _given_fields(model: type[StrictArgs], given: Mapping[str, str]) -> list[str]:
-    """The typed arguments of a tool that values the request gives fill (the tool has the
-    argument and the value fits it)."""
+def _given_fields(model: type[StrictArgs], given: Mapping[str, str | bool]) -> list[str]:
+    """The arguments of a tool that values the request gives fill: a typed argument the
+    value fits, or a flag the request sets ("-A": all_namespaces)."""
     typed = _mentioned_fields(model)
-    return [f for f, value in given.items() if f in typed and _valid_value(model, f, value)]
+    return [
+        f
+        for f, value in given.items()
+        if (f in typed and not isinstance(value, bool) and _valid_value(model, f, value))
+        or (isinstance(value, bool) and _is_flag(model, f))
+    ]
+
+
+def _default(model: type[StrictArgs], field: str) -> Any:
+    return model.model_fields[field].default
+
+
+def _is_flag(model: type[StrictArgs], field: str) -> bool:
+    """Whether the argument is a plain on/off flag (a bool, not typed from words)."""
+    info = model.model_fields.get(field)
+    return info is not None and info.annotation is bool
 
 
 @functools.cache

@@ -1139,6 +1139,23 @@ def test_kubectl_is_no_node(registry):
         ("logs of the envoy container in `cache-garnet-1`!", "envoy"),
         ("set the `nginx` container in cron-runner to 16GB memory limit", "nginx"),
         ("logs for api on eu-west, container sidecar", "sidecar"),
+        # the validation split of 2026-12-07: a container by its role, without the word
+        ("kubectl logs queue-consumer-82b5kc86wh-78556 -c api asap", "api"),
+        ("k set resources deploy/web --containers=envoy --limits=memory=1Gi", "envoy"),
+        ("kubectl set image deploy scheduler sidecar=nginx:1.27", "sidecar"),
+        ("what is the server sidecar in graphql-0 printing?", "server"),
+        ("comet inside `mail-garnet` needs its mem limit at 1Gi", "comet"),
+        ("shw crm6 logs from pod beacon-5bw8vzzvjz-xrnfn!", "crm6"),
+        ("what's `iris` saying in order-worker-f92twvzsd-98pl7?", "iris"),
+        ("change the ruby image in aurora-web to x:1", "ruby"),
+        ("payments/ocr cpu limit 0.1 cpu", "ocr"),
+        ("set the jade contianer in checkout to 6gb memory limit", "jade"),
+        ("we need chat's server container capped at 1 gig of ram", "server"),
+        # a deployment's image, a pod's logs, a command word: no container
+        ("change kestrel's image to x:1", None),
+        ("show me the logs of pod web-1", None),
+        ("@planton container app in metrics-exporter: cpu limit 4 cpus", "app"),
+        ("for that container only", None),
         # which one, not its name; a pod's container; two named
         ("logs of the previous container of web-1", None),
         ("web's container image to x:2", None),
@@ -1155,7 +1172,8 @@ def test_a_given_container_fills_the_typed_container_argument(registry):
     args = branch(schema, "set_resources")["properties"]["args"]
     assert args["properties"]["container"]["enum"] == ["api"] and "container" in args["required"]
     # a "container named x" names the container, not a new object
-    assert given_values("logs of the container named sidecar in web-1") == {"container": "sidecar"}
+    given = given_values("logs of the container named sidecar in web-1")
+    assert given == {"container": "sidecar", "previous": False}
 
 
 @pytest.mark.parametrize(
@@ -1465,3 +1483,96 @@ def test_a_variable_typed_once_is_set_or_removed_never_both(registry):
     schema = schema_for(registry, "notifications: DEBUG=1 please", live)
     (only,) = [b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == "set_env"]
     assert only["properties"]["args"]["properties"]["unset"]["maxItems"] == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kubectl get deploy -A",
+        "which deployments exist in any ns?",
+        "pods on us-central, all namespaces",
+        "list please the deployment in all of namespace",
+        "all-ns deploy dump please",
+        "kgpa",
+    ],
+)
+def test_a_request_for_every_namespace_sets_the_flag(registry, text):
+    # the validation split of 2026-12-07: 9 of these listed one namespace
+    args = branch(schema_for(registry, text), "list_pods")["properties"]["args"]
+    assert args["properties"]["all_namespaces"] == {"const": True}
+    assert "all_namespaces" in args["required"]
+    grounding = ground_request(text, {}, CONTEXT)
+    one = registry.parse_call({"tool": "list_pods", "args": {}})
+    with pytest.raises(InvalidCall, match="all_namespaces = False: the request gives it True"):
+        registry.check_grounded(one, grounding.live, given=grounding.given)
+
+
+def test_a_request_that_says_nothing_of_namespaces_leaves_the_flag_to_the_model(registry):
+    args = branch(schema_for(registry, "list the pods"), "list_pods")["properties"]["args"]
+    assert args["properties"]["all_namespaces"]["type"] == "boolean"
+    assert "const" not in args["properties"]["all_namespaces"]
+
+
+@pytest.mark.parametrize(
+    ("text", "previous_allowed"),
+    [
+        ("kubectl logs web-3 -c worker", False),
+        ("show sidecar logs from pod `flux-polar-2`", False),
+        ("logs of web-1 before it crashed", True),
+        ("kubectl logs web-1 -p", True),
+        ("what did the old container of web-1 print on its way out?", True),
+        ("the container in web-1 got OOMKilled, show the output of the terminated one", True),
+    ],
+)
+def test_only_a_request_for_the_previous_run_may_read_it(registry, text, previous_allowed):
+    # the validation split of 2026-12-07: 5 requests for the running container's logs read
+    # the previous one's
+    args = branch(schema_for(registry, text), "get_pod_logs")["properties"]["args"]
+    previous = args["properties"]["previous"]
+    assert (previous == {"const": False}) is not previous_allowed
+    assert "previous" not in args.get("required", [])  # false is the default: may be left out
+    grounding = ground_request(text, {}, CONTEXT)
+    call = registry.parse_call(
+        {"tool": "get_pod_logs", "args": {"name": "web-1", "previous": True}}
+    )
+    given = {k: v for k, v in grounding.given.items() if k == "previous"}
+    if previous_allowed:
+        registry.check_grounded(call, {}, given=given)
+    else:
+        with pytest.raises(InvalidCall, match="previous = True: the request gives it False"):
+            registry.check_grounded(call, {}, given=given)
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "right", "empty"),
+    [
+        ("let web have up to 8 gigs of ram", "memory", {"memory_limit": "8Gi"}, "cpu_limit"),
+        ("bump web's memory ceiling to 3 gigs", "memory", {"memory_limit": "3Gi"}, "cpu_limit"),
+        ("limit memory of web to 128M", "memory", {"memory_limit": "128M"}, "cpu_request"),
+        ("CFS throttling on web again, let it use 2", "cpu", {"cpu_limit": "2"}, "memory_limit"),
+        ("give web 2 cores", "cpu", {"cpu_limit": "2"}, "memory_request"),
+    ],
+)  # fmt: skip
+def test_a_request_that_names_one_resource_sizes_no_other(registry, text, named, right, empty):
+    # the validation split of 2026-12-07: "8 gigs of ram" also set a cpu limit of 8
+    live = {"deployment": ["api", "web"]}
+    grounding = ground_request(text, live, CONTEXT)
+    assert f"resource:{named}" in grounding.required_kinds
+    for candidate in schema_for(registry, text, live)["anyOf"]:
+        if candidate["properties"]["tool"]["const"] == "set_resources":
+            sizes = candidate["properties"]["args"]["properties"][empty]
+            assert sizes["anyOf"] == [{"type": "null"}]
+    size = "2" if empty.startswith("cpu") else "2Gi"
+    kw = {
+        "live": grounding.live,
+        "required_kinds": grounding.required_kinds,
+        "given": grounding.given,
+    }
+    args = {"name": "web", **right}
+    registry.check_grounded(registry.parse_call({"tool": "set_resources", "args": args}), **kw)
+    wrong = registry.parse_call({"tool": "set_resources", "args": {**args, empty: size}})
+    with pytest.raises(InvalidCall, match=f"{empty} = '{size}'"):
+        registry.check_grounded(wrong, **kw)
+    # both named, or neither: the model decides
+    both = ground_request("give web 2 cores and 2Gi of memory", live, CONTEXT)
+    assert not {k for k in both.required_kinds if k.startswith("resource:")}
