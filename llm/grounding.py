@@ -363,7 +363,10 @@ def unit_mentions(text: str) -> UnitMentions:
     for pattern, seconds in ((_SECONDS_RE, 1), (_MINUTES_RE, 60), (_HOURS_RE, 3600)):
         for found in pattern.finditer(text):
             if (amount := amount_of(found)) is not None:
-                status = _STATUS_CODES.fullmatch(found.group(1) or "")
+                # "500s" may be HTTP errors; "485 seconds" is a duration
+                status = _STATUS_CODES.fullmatch(found.group(1) or "") and re.search(
+                    r"\ds$", found.group(0), re.IGNORECASE
+                )
                 idiom = (found.group(2) or "").lower() in ("a", "an")  # "when you've a sec"
                 weak = idiom or (pattern is _SECONDS_RE and status is not None)
                 add("seconds", whole(amount * seconds), found, weak=weak)
@@ -433,7 +436,17 @@ COMMAND_WORDS = frozenset(
 )
 
 
-_BARE_DIGITS = re.compile(r"(?<![A-WYZa-wyz\d])(?<!\d\.)\d+(?!\.\d|\d|[A-WYZa-wyz])")
+# "4x" is four, but "5xqrns92ln" (a pod's hash) is no number
+_BARE_DIGITS = re.compile(
+    r"(?<![A-WYZa-wyz\d])(?<!\d\.)\d+(?!\.\d|\d|[A-WYZa-wyz]|[Xx][A-Za-z0-9])"
+)
+# The digits that end a name: "web-3", "search-3", "flux-polar-2" (a StatefulSet's pods, a
+# numbered app); our model took the 3 of "kubectl logs web-3" as the lines to read. Not
+# after a word that joins numbers: "two-to-10", "min-2", "max-5".
+_NAME_SUFFIX = re.compile(r"([A-Za-z]+)-$")
+_JOINS_NUMBERS = frozenset(
+    [*NUMBER_WORDS, *TENS_WORDS, "to", "min", "max", "until", "till", "through", "and", "or", "x"]
+)
 
 
 def mentioned_values(text: str) -> list[str]:
@@ -468,6 +481,9 @@ def mentioned_values(text: str) -> list[str]:
         for digits in () if in_path else _BARE_DIGITS.finditer(raw):
             tag = re.match(r"-([A-Za-z]+)", raw[digits.end() :])  # "7-alpine", not "5-twenty"
             if tag and tag.group(1).lower() not in (*NUMBER_WORDS, *TENS_WORDS, "to"):
+                continue
+            named = _NAME_SUFFIX.search(raw[: digits.start()])
+            if named and named.group(1).lower() not in _JOINS_NUMBERS:
                 continue
             if plain(offset + digits.start()):
                 keep(str(int(digits.group())))
@@ -650,7 +666,7 @@ _CONTAINER_BEFORE = re.compile(
 # A container by its role without the word: kubectl's "-c api", "--containers=envoy", "set
 # image deploy/web main=x:1"; "the envoy sidecar", "worker inside risk-web", "show app logs
 # from pod web-1", "what's `iris` saying in web-1", "the ruby image in aurora-web", "img for
-# cobalt in web", "payments/ocr cpu limit 1".
+# cobalt in web", "payments/ocr cpu limit 1", "analytics/api -> x:1".
 _CONTAINER_ROLES = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
@@ -662,7 +678,7 @@ _CONTAINER_ROLES = tuple(
         r"\bwhat(?:'s|\u2019s|\s+is)\s+(\S+)\s+saying\s+in\b",
         r"\bthe\s+(\S+)\s+image\s+in\b",
         r"\b(?:img|image)\s+for\s+(\S+)\s+in\b",
-        r"(?<![\w/.:-])[a-z][\w-]*/([a-z][\w-]*)\s+(?:cpu|memory|mem)\b",
+        r"(?<![\w/.:-])[a-z][\w-]*/`?([a-z][\w-]*)`?\s*(?:(?:cpu|memory|mem)\b|->|:?=)",
     )
 )
 # a container's name is a DNS label (tools/validation.DnsLabel)

@@ -276,6 +276,7 @@ def check_grounded(
         allowed = set(known)
         if kind == MENTIONED_KIND:
             allowed = set(_field_words(model, field_name, list(known), units, required, given))
+            allowed |= set(_keyed_values(model, field_name, keyed))  # typed with its keyword
             # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
             allowed |= {p for word in allowed if (p := _parsed(model, field_name, word))}
         if isinstance(value, dict):  # a map: typed names, and values among all typed words
@@ -597,6 +598,8 @@ def _field_words(
     shape = _typed_shapes(model).get(field)
     if shape == "variable":  # names of variables: only words written as one
         return [w for w in words if _variable_like(w)]
+    if shape == "handler":  # not a prose word: "the variable SAMPLE=2 ... add it"
+        return [w for w in words if _handler_like(w)]
     if shape == "image":
         return _image_like(words)
     if shape == "container":
@@ -616,7 +619,7 @@ def _field_words(
 @functools.cache
 def _typed_shapes(model: type[StrictArgs]) -> dict[str, str]:
     """{field: shape} of a tool's typed arguments that must look like what they name
-    (`x-names`: "variable", "image"; tools/validation.py)."""
+    (`x-names`: "variable", "image", "container", "handler"; tools/validation.py)."""
     properties = _inline_refs(model.model_json_schema()).get("properties", {})
     return {
         name: shape for name, schema in properties.items() if (shape := _kind_of(schema, "x-names"))
@@ -864,6 +867,14 @@ def _word_map(
     }
     out = {**kept, "properties": entries, "additionalProperties": False}
     return {**out, "required": list(pairs)} if required else out
+
+
+def _handler_like(word: str) -> bool:
+    """A word written as a function's handler: a module and a function ("app.handler",
+    "index.main"), a class and a method ("com.acme.Handler::handleRequest"), or a custom
+    runtime's "bootstrap". Every handler of data v2 is one; a handler typed with its keyword
+    ("handler main") is the keyword's value anyway (`x-key`)."""
+    return "." in word or "::" in word or word.lower() == "bootstrap"
 
 
 def _variable_like(word: str) -> bool:

@@ -10,7 +10,7 @@ from llm_fake_openai import FakeOpenAI
 
 from llm.client import ToolCallClient, grammar_schema
 from llm.errors import AdapterMissing, ModelTimeout, ModelUnavailable, UnusableOutput
-from llm.grounding import mentioned_values
+from llm.grounding import given_values, mentioned_values
 from tools.registry import ToolRegistry
 from tools.request_schema import MENTIONED_KIND
 
@@ -42,7 +42,8 @@ def test_valid_answer_is_parsed_and_the_request_is_constrained(registry):
     }
     schema = request["response_format"]["json_schema"]["schema"]
     words = {MENTIONED_KIND: mentioned_values("hi!")}
-    assert schema == grammar_schema(registry.call_schema(words))
+    given = given_values("hi!")  # flags it gives: not a previous run's logs
+    assert schema == grammar_schema(registry.call_schema(words, given=given))
 
 
 def test_live_enums_are_sent_per_request(registry):

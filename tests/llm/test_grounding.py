@@ -74,7 +74,7 @@ def test_typed_arguments_become_enums_of_fitting_words(registry):
     node = branch(schema, "cordon_node")["properties"]["args"]["properties"]["node"]
     # "Node-2" does not fit a DNS name; its lower-case form does; "!" never got in; the
     # digits of a word count too (they are how numbers get typed: "3-10", "--replicas=4")
-    assert node["enum"] == ["2", "node-2", "now"]  # not "pls", "cordon" (COMMAND_WORDS)
+    assert node["enum"] == ["node-2", "now"]  # not "pls", "cordon" (COMMAND_WORDS), nor its 2
     assert "pattern" not in node
 
 
@@ -174,6 +174,8 @@ def test_a_quantity_the_request_types_must_be_written(registry):
         ("give it 128m", {"cpu": {"128m"}, "memory": {"128Mi", "128"}}, set(), {"128"}),
         ("an hpa with 5 min and 20 max", {"seconds": {"300"}, "max": {"20"}}, {"max"}, {"5"}),
         ("gcf x is throwing 500s", {"seconds": {"500"}}, set(), {"500"}),
+        # spelled out, a duration (valid split, 2026-12-07: the timeout was left out)
+        ("timeout 485 seconds", {"seconds": {"485"}}, {"seconds"}, set()),
         (
             "min 1 max 14 cpu 84%",
             {"percent": {"84"}, "min": {"1"}, "max": {"14"}},
@@ -218,6 +220,13 @@ def test_units_typed_with_numbers(text, units, strong, bare):
         ),
         ("fresh deploy comet running gcr.io/my-project/delta6:build-2258", set(), {"2258"}),
         ("web: give it 3/5 of the nodes", {"3", "5"}, set()),  # no letters: no path
+        # the digits that end a name, a pod's hash (valid split, 2026-12-07: "kubectl logs
+        # web-3" read 3 lines)
+        ("kubectl logs web-3 -c worker", set(), {"3"}),
+        ("pls show hazel logs from pod search-3", set(), {"3"}),
+        ("logs of blue-vega-v3-5xqrns92ln-rhscx", set(), {"5", "3", "92"}),
+        ("scale web two-to-10", {"2", "10"}, set()),  # a word that joins numbers
+        ("hpa for web max-5", {"5"}, set()),
     ],
 )
 def test_numbers_inside_names_are_not_counts(text, numbers, not_numbers):
@@ -422,7 +431,7 @@ def test_client_sends_the_words_and_refuses_an_invented_value(registry):
             client.propose("cordon node-2", context=CONTEXT, live={})
     sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
     node = branch(sent, "cordon_node")["properties"]["args"]["properties"]["node"]
-    assert node["enum"] == ["2", "node-2"]
+    assert node["enum"] == ["node-2"]
     assert "not in the request" in json.dumps(fake.requests[1]["messages"][-1])
 
 
@@ -668,8 +677,9 @@ def test_a_given_name_fills_the_typed_name_argument(registry):
     args = branch(schema, "deploy_service")["properties"]["args"]
     assert args["properties"]["name"] == {"type": "string", "enum": ["cache-3"]}
     assert {"name", "service"} <= set(args["required"])  # staging is the channel default
-    scale = branch(schema, "scale_deployment")["properties"]["args"]  # a known deployment:
-    assert "cache-3" not in json.dumps(scale["properties"]["name"])  # not a typed name
+    restart = branch(schema, "restart_deployment")["properties"]["args"]  # a known deployment:
+    assert "cache-3" not in json.dumps(restart["properties"]["name"])  # not a typed name
+    assert "scale_deployment" not in tools_in(schema)  # the 3 of "cache-3" is no count
     matcher = pytest.importorskip("llguidance").LLMatcher
     grammar = matcher.grammar_from_json_schema(grammar_schema(schema))
     assert matcher.validate_grammar(grammar) == ""
@@ -1149,6 +1159,7 @@ def test_kubectl_is_no_node(registry):
         ("what's `iris` saying in order-worker-f92twvzsd-98pl7?", "iris"),
         ("change the ruby image in aurora-web to x:1", "ruby"),
         ("payments/ocr cpu limit 0.1 cpu", "ocr"),
+        ("recommendations/`api` -> pay-worker:2025-09-14", "api"),
         ("set the jade contianer in checkout to 6gb memory limit", "jade"),
         ("we need chat's server container capped at 1 gig of ram", "server"),
         # a deployment's image, a pod's logs, a command word: no container
@@ -1576,3 +1587,33 @@ def test_a_request_that_names_one_resource_sizes_no_other(registry, text, named,
     # both named, or neither: the model decides
     both = ground_request("give web 2 cores and 2Gi of memory", live, CONTEXT)
     assert not {k for k in both.required_kinds if k.startswith("resource:")}
+
+
+def test_a_handler_is_a_word_written_as_one(registry):
+    # the validation split of 2026-12-07: "SAMPLE", "env", "environment" became handlers
+    live = {"aws_account": ["dev-aws", "prod-aws"]}
+    text = "hi! the variable SAMPLE=2, for the stripe-events function, add it"
+    for candidate in schema_for(registry, text, live)["anyOf"]:
+        if candidate["properties"]["tool"]["const"] == "lambda_update_config":
+            handler = candidate["properties"]["args"]["properties"]["handler"]
+            assert handler["anyOf"] == [{"type": "null"}]
+    grounding = ground_request(text, live, CONTEXT)
+    prose = registry.parse_call(
+        {
+            "tool": "lambda_update_config",
+            "args": {"name": "stripe-events", "handler": "SAMPLE", "env_set": {"SAMPLE": "2"}},
+        }
+    )
+    with pytest.raises(InvalidCall, match="handler = 'SAMPLE' is not in the request"):
+        registry.check_grounded(prose, grounding.live)
+    # module.function, Class::method and bootstrap are handlers; so is any word after "handler"
+    for text, handler in [
+        ("point stripe-events at app.main", "app.main"),
+        ("stripe-events handler main please", "main"),
+        ("run stripe-events from bootstrap", "bootstrap"),
+    ]:
+        grounding = ground_request(text, live, CONTEXT)
+        call = registry.parse_call(
+            {"tool": "lambda_update_config", "args": {"name": "stripe-events", "handler": handler}}
+        )
+        registry.check_grounded(call, grounding.live)

@@ -118,7 +118,8 @@ Handler = Annotated[
         pattern=HANDLER,
         min_length=1,
         max_length=128,
-        json_schema_extra=mentioned_with_key("handler"),
+        # typed like one (tools/request_schema.py): "app.handler", "Main::handle", bootstrap
+        json_schema_extra={**mentioned_with_key("handler"), "x-names": "handler"},
     ),
 ]
 RoleName = Annotated[
