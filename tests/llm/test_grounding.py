@@ -778,6 +778,15 @@ def test_the_words_of_the_command_are_not_values(registry):
     name = branch(schema, "create_namespace")["properties"]["args"]["properties"]["name"]
     assert name["enum"] == ["sc-team"]
     assert "the" not in mentioned_values("restart the web pods in staging pls")
+    # how people ask to read logs (valid split, 2026-12-07: containers "comb", "print")
+    for text, verb in [
+        ("comb the ledger-qbhknvpv9n-487v5 log for error", "comb"),
+        ("did scheduler-0 print OOM anywhere? check its logs", "print"),
+        ("look through search-8m4kvb8zs4-p8zck's logs for panic", "through"),
+    ]:
+        words = mentioned_values(text)
+        assert verb not in words and "log" not in given_values(text).values()
+    assert "LOG" in mentioned_values("set LOG=debug on web")  # a variable stays one
 
 
 def test_a_log_filter_is_a_word_or_phrase_the_request_types(registry):
