@@ -721,7 +721,9 @@ _RESOURCE_SIDE_RES = {
 # "OOMKilled", "2 gigs". In data v2 no expected call of any split writes a cpu size for a
 # request that names memory only, nor a memory size for one that names cpu only.
 _RESOURCE_RES = {
-    "cpu": re.compile(r"\b(?:v?cpus?|cores?|millicores?|millicpus?|cfs|throttl\w*)\b", re.I),
+    "cpu": re.compile(
+        r"\b(?:v?cpus?|cores?|millicores?|millicpus?|cfs|throttl\w*)\b", re.IGNORECASE
+    ),
     "memory": re.compile(r"\b(?:memory|mem|ram|oom\w*)\b", re.IGNORECASE),
 }
 

@@ -87,13 +87,15 @@ def call_schema(
     `live` gives the known values per `x-live` kind, the request's words (`mentioned`)
     and the words that may name a closed choice (`choice`). Fields of a kind in
     `required_kinds` must be written (the request names the cluster, say; a side kind
-    says which side of a resource its sizes go to, `side_kind`); fields of a
-    kind in `omitted_kinds` may not be (the request names none: the channel default
-    applies). `given` holds the values the request gives arguments by their role
-    ({"name": "cache-3"} for "called cache-3", {"container": "envoy"} for "the envoy
-    container"): each must fill that typed argument, where a tool has it. `judged` holds
-    values a classifier chose, by tool ({"no_action": {"reason": "unsafe"}}: the tool
-    shortlist's, llm/tool_shortlist.py): the call must write exactly these.
+    says which side of a resource its sizes go to, `side_kind`; a resource kind that it
+    names one resource only, `resource_kind`); fields of a kind in `omitted_kinds` may not
+    be (the request names none: the channel default applies). `given` holds the values
+    the request gives arguments by their role ({"name": "cache-3"} for "called cache-3",
+    {"container": "envoy"} for "the envoy container") and the flags it sets
+    ({"all_namespaces": True} for "-A"): each must fill that argument, where a tool has it
+    (a flag equal to its default may be left out). `judged` holds values a classifier
+    chose, by tool ({"no_action": {"reason": "unsafe"}}: the tool shortlist's,
+    llm/tool_shortlist.py): the call must write exactly these.
     See llm/grounding.py for when the client asks for which.
     """
     branches = []
@@ -205,8 +207,9 @@ def check_grounded(
     given = dict(given or {})
     for field_name in _given_fields(model, given):
         value, wanted = getattr(call.args, field_name), given[field_name]
-        # str(): a number given ("version 7") is the integer 7 once parsed
-        if value is not wanted if isinstance(wanted, bool) else str(value) != wanted:
+        # a flag is the very bool; str(): a number given ("version 7") is 7 once parsed
+        differs = value is not wanted if isinstance(wanted, bool) else str(value) != wanted
+        if differs:
             raise InvalidCall(
                 f"{call.tool}.{field_name} = {value!r}: the request gives it {given[field_name]!r}."
             )
@@ -608,10 +611,9 @@ def _field_words(
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
     claimed = {v for u in own - {unit} for v in units.get(u, [])}
-    claimed |= {
-        value
-        for f in _given_fields(model, given or {})
-        if f != field and isinstance(value := (given or {})[f], str)
+    given = given or {}
+    claimed |= {  # a flag the request sets claims no word
+        given[f] for f in _given_fields(model, given) if f != field and isinstance(given[f], str)
     }
     return [*(w for w in words if w not in claimed), *bare, *(units.get(unit, []) if unit else [])]
 
