@@ -868,7 +868,7 @@ _PREVIOUS = re.compile(
 
 def given_values(text: str) -> dict[str, str | bool]:
     """{argument: value} the request gives by role: a new object's name, a container, a
-    version, a log filter; and the flags it sets (every namespace)."""
+    version, a log filter; and the flags it sets (every namespace; not the previous run)."""
     given: dict[str, str | bool | None] = {
         "name": given_name(text),
         "container": given_container(text),
