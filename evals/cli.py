@@ -20,6 +20,10 @@ ASSISTANT_HELP = (
     "Scenarios: the engine under test, MODULE:FUNCTION or FILE.py:FUNCTION, "
     "FUNCTION(env) -> Assistant (see evals/scenario_run.py)."
 )
+MERGE_HELP = (
+    "With an artifact: serve its adapter merged into the base, as the bot serves it "
+    "(llm/merging.py): the same calls, faster on a CPU."
+)
 
 
 def load_factory(spec: str, *, option: str) -> Any:
@@ -87,6 +91,7 @@ def run_suite(
     grounding: bool = True,
     shortlist: bool = True,
     shortlist_from: Path | None = None,
+    merge_adapter: bool = False,
 ) -> tuple[Path, Path, dict[str, Any]]:
     """Run one suite; write `<suite>-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -114,7 +119,7 @@ def run_suite(
             model_info=model_info,
             model=model, out=out, assistant_spec=assistant_spec, limit=limit,
             progress=progress, command=command, served_name=served_name, base=base,
-            shortlist=shortlist, shortlist_from=shortlist_from,
+            shortlist=shortlist, shortlist_from=shortlist_from, merge_adapter=merge_adapter,
         )  # fmt: skip
     cases = load_suite(suite, judge=judge, registry=registry)[: limit or None]
     with open_planner(
@@ -125,6 +130,7 @@ def run_suite(
         grounding=grounding,
         shortlist=shortlist,
         shortlist_from=shortlist_from,
+        merge_adapter=merge_adapter,
     ) as opened:
         planner, description = opened
         description = {**description, **(model_info or {}), "name": label or description["name"]}
@@ -217,6 +223,7 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
             help="With a server URL: the artifact whose tool shortlist to use (the one the "
             "server serves).",
         ),
+        merge_adapter: bool = typer.Option(False, "--merge-adapter", help=MERGE_HELP),
     ) -> None:
         """Run SUITE against MODEL; writes a JSON result and an HTML report."""
         if ctx.invoked_subcommand is not None:
@@ -227,6 +234,7 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
             suite=suite, model=model, out=out, served_name=served_name, base=base, limit=limit,
             concurrency=concurrency, judge_spec=judge, assistant_spec=assistant, progress=progress,
             grounding=grounding, shortlist=shortlist, shortlist_from=shortlist_from,
+            merge_adapter=merge_adapter,
         )  # fmt: skip
         print_summary(result)
         typer.echo(f"wrote {json_path} and {html_path}")
@@ -240,13 +248,16 @@ def register(app: typer.Typer, *, serve: typer.Typer) -> None:
         assistant: str = typer.Option(DEFAULT_ASSISTANT, help=ASSISTANT_HELP),
         concurrency: int = typer.Option(1, help="Parallel requests per run."),
         limit: int = typer.Option(None, help="Only the first N cases of each suite (smoke)."),
+        merge_adapter: bool = typer.Option(
+            False, "--merge-adapter", help=MERGE_HELP + " The bare base gets its own server."
+        ),
     ) -> None:
         """Keyword baseline, bare base, adapter (and weak adapter) on every suite, plus gates."""
         from evals.release import run_release
 
         summary = run_release(
             artifact=artifact, weak=weak, out=out, suites=tuple(suites.split(",")),
-            assistant=assistant, concurrency=concurrency, limit=limit,
+            assistant=assistant, concurrency=concurrency, limit=limit, merge_adapter=merge_adapter,
         )  # fmt: skip
         for gate in summary["gates"]:
             verdict = "PASS" if gate["passed"] else "FAIL " + ",".join(gate["regressions"])

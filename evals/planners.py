@@ -53,12 +53,15 @@ def open_planner(
     grounding: bool = True,
     shortlist: bool = True,
     shortlist_from: Path | None = None,
+    merge_adapter: bool = False,
 ) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Yield (planner, model description); starts and stops a local server when needed.
 
     An artifact's adapter is served with the artifact's tool shortlist (llm/tool_shortlist.py)
     unless `shortlist` is False; the bare base (`base`) never is: it measures the base alone.
-    A server URL gets the shortlist of the artifact `shortlist_from` (the one it serves)."""
+    A server URL gets the shortlist of the artifact `shortlist_from` (the one it serves).
+    `merge_adapter` serves an artifact's adapter folded into its base (llm/merging.py), as
+    the bot serves it: the same answers, without vLLM's slow LoRA path on a CPU."""
     from llm.tool_shortlist import ToolShortlist
 
     if spec == "keyword":
@@ -94,7 +97,10 @@ def open_planner(
     from llm.server import VllmServer
 
     tool_shortlist = ToolShortlist.of_artifact(artifact_dir) if shortlist and not base else None
-    with VllmServer(artifact_dir, port=0, with_adapter=not base, registry=registry) as server:
+    merged = merge_adapter and not base
+    with VllmServer(
+        artifact_dir, port=0, with_adapter=not base, merge_adapter=merged, registry=registry
+    ) as server:
         with ToolCallClient(
             base_url=server.base_url,
             model=server.model_name,
@@ -110,6 +116,8 @@ def open_planner(
                 "served_as": server.model_name,
                 "artifact_meta": artifact_meta(artifact_dir),
             }
+            if not base:
+                description["adapter_merged"] = merged
             if tool_shortlist is not None:
                 description["shortlist"] = tool_shortlist.weights.mass
             yield client, description

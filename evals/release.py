@@ -3,6 +3,8 @@ adapter (and optionally a weakened adapter), the gate comparisons, and a summary
 
 One vLLM server per artifact answers both the bare base and the adapter, so a full run
 starts the (slow on a CPU) server once or twice instead of once per suite and model.
+`--merge-adapter` serves the adapter as the bot serves it, merged into the base; the bare
+base then needs a server of its own.
 """
 
 from __future__ import annotations
@@ -37,35 +39,51 @@ def _run(suite: str, model: str, *, out: Path, command: str, **options: Any) -> 
 def _served_runs(
     artifact: Path, *, suites: tuple[str, ...], out: Path, command: str, names: dict[str, str],
     base: bool, assistant: str, concurrency: int, limit: int | None = None,
+    merge_adapter: bool = False,
 ) -> dict[tuple[str, str], Path]:  # fmt: skip
-    """Start one server for `artifact`; run the suites for its adapter (and its base)."""
+    """Run the suites for `artifact`'s adapter (and its bare base).
+
+    With the LoRA path one server answers both, vLLM applying the adapter per request. A
+    merged adapter (folded into the base, llm/merging.py) leaves no bare base on its server,
+    so the base then gets a server of its own."""
     from evals.planners import artifact_meta
     from llm.server import VllmServer
     from tools.registry import ToolRegistry
 
+    kinds = ("adapter", "base") if base else ("adapter",)
+    # (serve the adapter?, merged?, the kinds this server answers for)
+    servers = [(True, False, kinds)]
+    if merge_adapter:
+        servers = [(True, True, ("adapter",))] + ([(False, False, ("base",))] if base else [])
     runs: dict[tuple[str, str], Path] = {}
-    with VllmServer(artifact, port=0, with_adapter=True, registry=ToolRegistry()) as server:
-        targets = [(names["adapter"], server.adapter_name)]
-        if base:
-            targets.append((names["base"], server.base_model_name))
-        for label, served in targets:
-            is_adapter = served == server.adapter_name
-            for suite in suites:
-                runs[(suite, label)] = _run(
-                    suite, server.base_url, out=out, command=command, served_name=served,
-                    # the adapter is served as the bot serves it, with its tool shortlist;
-                    # the bare base alone
-                    shortlist_from=artifact if is_adapter else None,
-                    concurrency=concurrency, assistant_spec=assistant, label=label, limit=limit,
-                    model_info={"artifact": str(artifact), "artifact_meta": artifact_meta(artifact),
-                                "kind": "adapter" if is_adapter else "base"},
-                )  # fmt: skip
+    for with_adapter, merged, answered in servers:
+        with VllmServer(
+            artifact, port=0, with_adapter=with_adapter, merge_adapter=merged,
+            registry=ToolRegistry(),
+        ) as server:  # fmt: skip
+            served = {"adapter": server.adapter_name, "base": server.base_model_name}
+            for kind in answered:
+                info = {"artifact": str(artifact), "artifact_meta": artifact_meta(artifact),
+                        "kind": kind}  # fmt: skip
+                if kind == "adapter":
+                    info["adapter_merged"] = merged
+                for suite in suites:
+                    runs[(suite, names[kind])] = _run(
+                        suite, server.base_url, out=out, command=command,
+                        served_name=served[kind],
+                        # the adapter is served as the bot serves it, with its tool
+                        # shortlist; the bare base alone
+                        shortlist_from=artifact if kind == "adapter" else None,
+                        concurrency=concurrency, assistant_spec=assistant, label=names[kind],
+                        limit=limit, model_info=info,
+                    )  # fmt: skip
     return runs
 
 
 def run_release(
     *, artifact: Path, weak: Path | None, out: Path, suites: tuple[str, ...],
     assistant: str = DEFAULT_ASSISTANT, concurrency: int = 1, limit: int | None = None,
+    merge_adapter: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """All runs, comparisons and SUMMARY.md; returns {"runs": ..., "gates": ...}."""
     command = "chatops " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "evals.release"
@@ -81,7 +99,7 @@ def run_release(
     runs |= _served_runs(
         artifact, suites=suites, out=out, command=command, base=True, assistant=assistant,
         names={"adapter": f"{name}-adapter", "base": f"{name}-base"}, concurrency=concurrency,
-        limit=limit,
+        limit=limit, merge_adapter=merge_adapter,
     )  # fmt: skip
     # The gate must pass from the bare base to the adapter (the value of fine-tuning);
     # keyword -> adapter shows where the model stands against the rules.
@@ -95,6 +113,7 @@ def run_release(
         runs |= _served_runs(
             weak, suites=weak_suites, out=out, command=command, base=False, assistant=assistant,
             names={"adapter": f"{weak.name}-weak-adapter"}, concurrency=concurrency, limit=limit,
+            merge_adapter=merge_adapter,
         )  # fmt: skip
         for suite in weak_suites:
             gates.append(

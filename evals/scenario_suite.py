@@ -75,7 +75,7 @@ def run_scenario_suite(
     command: str, served_name: str | None = None, base: bool = False,
     scenarios_path: Path = SCENARIOS_DIR, label: str | None = None,
     model_info: dict[str, Any] | None = None, shortlist: bool = True,
-    shortlist_from: Path | None = None,
+    shortlist_from: Path | None = None, merge_adapter: bool = False,
 ) -> tuple[Path, Path, dict[str, Any]]:  # fmt: skip
     """Run the scenario suite; writes `scenarios-<model>.json` and `.html` under `out`."""
     from tqdm import tqdm
@@ -106,6 +106,7 @@ def run_scenario_suite(
                 base=base,
                 shortlist=shortlist,
                 shortlist_from=shortlist_from,
+                merge_adapter=merge_adapter,
             ) as (planner, description),  # fmt: skip
         ):
             description = {

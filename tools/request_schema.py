@@ -456,13 +456,20 @@ def _one_of_branches(branch: dict[str, Any], one_of: list[str]) -> list[dict[str
             properties[name] = {**properties[name], "minProperties": 1}
         elif properties[name].get("type") == "array":
             properties[name] = {**properties[name], "minItems": 1}
+        others = [o for o in one_of if o != name and o in properties]
+        # A name another field must hold ("DEBUG=1" typed: DEBUG is set) is not this
+        # field's too: set_env refuses a variable both set and removed. Data v3's valid
+        # split: "set PORT_ENABLE to 2" offered PORT_ENABLE and port_enable to remove.
+        taken = set().union(*(properties[o].get("required", []) for o in others))
+        if any(_same_word(entry, taken) for entry in names):
+            properties[name] = _without_names(properties[name], taken)
+            names = _entry_names(properties[name])
+            if not names:
+                continue
         if len(names) == 1:
             # the one name this field can hold is not the other fields' too: a variable
             # typed once is set or removed, never both (the 2026-12-07 release: "take away
             # the env DEBUG" set and removed DEBUG, which set_env refuses)
-            others = [o for o in one_of if o != name and o in properties]
-            if any(names & set(properties[o].get("required", [])) for o in others):
-                continue  # "DEBUG=1" typed: DEBUG is set, so this branch cannot remove it
             for other in others:
                 properties[other] = _without_names(properties[other], names)
         out.append(required)
@@ -492,17 +499,26 @@ def _entry_names(schema: dict[str, Any]) -> set[Any]:
     return set()
 
 
+def _same_word(value: Any, names: set[Any]) -> bool:
+    """`value` is one of `names`, in any case: the request typed the word once ("PORT_ENABLE"
+    is offered as typed and lowercased), so its spellings are one entry."""
+    folded = {n.casefold() if isinstance(n, str) else n for n in names}
+    return (value.casefold() if isinstance(value, str) else value) in folded
+
+
 def _without_names(schema: dict[str, Any], names: set[Any]) -> dict[str, Any]:
     """A map or list of typed words (`_entry_names`) that can no longer hold `names`."""
-    if not _entry_names(schema) & names:
+    if not any(_same_word(entry, names) for entry in _entry_names(schema)):
         return schema
     if schema.get("type") == "object":
-        kept = {k: v for k, v in schema["properties"].items() if k not in names}
+        kept = {k: v for k, v in schema["properties"].items() if not _same_word(k, names)}
         return {**schema, "properties": kept}
-    left = [v for v in schema["items"]["enum"] if v not in names]
+    left = [v for v in schema["items"]["enum"] if not _same_word(v, names)]
     if not left:
         return {**{k: v for k, v in schema.items() if k != "minItems"}, "items": {}, "maxItems": 0}
-    return {**schema, "items": {**schema["items"], "enum": left}}
+    # the list is a set (`_cap_items`): at most one item per name left
+    capped = min(schema.get("maxItems", len(left)), len(left))
+    return {**schema, "items": {**schema["items"], "enum": left}, "maxItems": capped}
 
 
 def _non_empty_map(schema: dict[str, Any]) -> dict[str, Any] | None:

@@ -15,11 +15,17 @@ A file holds one tool's families:
 `{slot}` draws a value (training/slots.py); `{scope}` may add a namespace/cluster phrase
 that lands in the call; an argument written as "{slot}" takes the slot's typed value.
 Malformed files raise `TemplateError` naming the file and the family.
+
+A file may add `written_for: v3`: families written after a data version was released. They
+are split among themselves, so every family an earlier version held out stays held out
+with the same records, and a new model's scores on the earlier splits compare with the old
+model's (the new version's splits hold the earlier ones plus the new held-out families).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +36,7 @@ from training.catalogue import TEMPLATE_TOOLS
 from training.slots import SAMPLERS, SLOT_RE, slot_kind
 
 SPLITS = ("train", "valid", "test")
+FILE_KEYS = {"tool", "families", "written_for"}
 SCOPE_SLOT = "scope"
 
 
@@ -49,7 +56,8 @@ class Family:
     text_args: tuple[dict[str, Any] | None, ...]
     """Per-text argument overrides (a text written as {text: ..., args: ...}), else None."""
     stratum: str
-    """Families are split within a stratum (the tool; no_action: the tool and reason)."""
+    """Families are split within a stratum: the tool (no_action: the tool and reason), and
+    the data version the family was written for, when it is later than the first ones."""
     source: str
 
 
@@ -69,9 +77,14 @@ def load_file(path: Path) -> list[Family]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TemplateError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or set(data) != {"tool", "families"}:
-        raise TemplateError(f"{path}: expected keys 'tool' and 'families'")
+    if not isinstance(data, dict) or not {"tool", "families"} <= set(data) <= FILE_KEYS:
+        raise TemplateError(f"{path}: expected keys 'tool', 'families' (and 'written_for')")
     tool = data["tool"]
+    written_for = data.get("written_for")
+    if written_for is not None and not (
+        isinstance(written_for, str) and re.fullmatch(r"v[0-9]+", written_for)
+    ):
+        raise TemplateError(f"{path}: written_for must be a data version like 'v3'")
     if tool not in TEMPLATE_TOOLS:
         raise TemplateError(f"{path}: unknown tool {tool!r}")
     families = []
@@ -114,7 +127,8 @@ def load_file(path: Path) -> list[Family]:
                 texts=tuple(texts),
                 args=dict(entry["args"]),
                 text_args=tuple(text_args),
-                stratum=f"{tool}:{reason}" if reason else tool,
+                stratum=(f"{tool}:{reason}" if reason else tool)
+                + (f"@{written_for}" if written_for else ""),
                 source=path.name,
             )
         )

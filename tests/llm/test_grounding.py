@@ -1503,6 +1503,14 @@ def test_a_variable_typed_once_is_set_or_removed_never_both(registry):
     schema = schema_for(registry, "notifications: DEBUG=1 please", live)
     (only,) = [b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == "set_env"]
     assert only["properties"]["args"]["properties"]["unset"]["maxItems"] == 0
+    # in any spelling: data v3's valid split offered "set PORT_ENABLE to 2" a branch that
+    # set PORT_ENABLE and had to remove PORT_ENABLE or port_enable (unusable twice)
+    live = {"deployment": ["cobalt-v2"]}
+    schema = schema_for(registry, "please in cobalt-v2, set PORT_ENABLE to 2", live)
+    (only,) = [b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == "set_env"]
+    args = only["properties"]["args"]
+    assert args["properties"]["set"]["required"] == ["PORT_ENABLE"]
+    assert args["properties"]["unset"]["maxItems"] == 0 and "unset" not in args["required"]
 
 
 @pytest.mark.parametrize(

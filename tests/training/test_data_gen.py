@@ -219,6 +219,8 @@ def test_invalid_target_stops_generation(tmp_path, registry_check):
             "not in args",
         ),
         ("tool: [unclosed\n", "not valid YAML"),
+        ("tool: restart_deployment\nwritten_for: later\nfamilies: []\n", "written_for"),
+        ("tool: restart_deployment\nround: 3\nfamilies: []\n", "expected keys"),
     ],
 )
 def test_malformed_templates_are_named(tmp_path, body, reason):
@@ -240,3 +242,34 @@ def test_calls_keep_schema_order(small_data, registry_check):
         keys = list(record["target"]["args"])
         assert keys == sorted(keys, key=fields.index), record["target"]
         assert record["messages"][2]["content"].startswith('{"tool":"')
+
+
+def _restart_families(count: int, *, prefix: str, written_for: str | None) -> str:
+    head = f"written_for: {written_for}\n" if written_for else ""
+    rows = "".join(
+        f"  - family: {prefix}{i}\n    args: {{name: '{{deployment}}'}}\n"
+        f"    texts: ['bounce {{deployment}} number {i}']\n"
+        for i in range(count)
+    )
+    return f"tool: restart_deployment\n{head}families:\n{rows}"
+
+
+def test_families_written_later_leave_earlier_splits_alone(tmp_path):
+    """A later round is split among itself: no earlier held-out family moves to training."""
+    _write(tmp_path / "t", "old.yaml", _restart_families(20, prefix="old", written_for=None))
+    before = split_families(
+        load_templates(tmp_path / "t"), seed=7, test_fraction=0.2, valid_fraction=0.1
+    )
+    _write(tmp_path / "t", "new.yaml", _restart_families(10, prefix="new", written_for="v9"))
+    after = split_families(
+        load_templates(tmp_path / "t"), seed=7, test_fraction=0.2, valid_fraction=0.1
+    )
+    assert {f: after[f] for f in before} == before
+    new = Counter(split for family, split in after.items() if family.startswith("new"))
+    assert new == {"train": 7, "test": 2, "valid": 1}
+    # without the key the new families join the old stratum, and old families move
+    _write(tmp_path / "t", "new.yaml", _restart_families(10, prefix="new", written_for=None))
+    joined = split_families(
+        load_templates(tmp_path / "t"), seed=7, test_fraction=0.2, valid_fraction=0.1
+    )
+    assert {f: joined[f] for f in before} != before
