@@ -120,7 +120,9 @@ def _start_model(stack: ExitStack, settings: Settings, *, train: bool, console: 
     from tools.registry import ToolRegistry
 
     console.print(Text(f"Starting vLLM on {artifact} (about half a minute)..."))
-    server = stack.enter_context(VllmServer(artifact, port=0))
+    server = stack.enter_context(
+        VllmServer(artifact, port=0, merge_adapter=settings.model.merge_adapter)
+    )
     console.print(Text(f"Model {server.model_name} at {server.base_url}"))
     return ToolCallClient(
         base_url=server.base_url,

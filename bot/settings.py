@@ -48,6 +48,11 @@ class ModelSettings(_Strict):
     """Seconds to wait for one proposal."""
     artifact: Path = Path("artifacts/models/default")
     """Model artifact folder (written by `chatops train`), served by `chatops demo`."""
+    merge_adapter: bool = True
+    """`chatops demo` serves the artifact's adapter merged into its base (llm/merging.py):
+    the same calls without vLLM's LoRA path, which on a CPU costs about as much per token
+    as the whole small model (evals/results: the release is measured this way). False
+    serves base and adapter apart, e.g. to try the bare base on the same server."""
 
 
 class ChannelDefaults(_Strict):
