@@ -18,7 +18,14 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from tools.base import InvalidCall, StrictArgs, ToolCall
-from tools.validation import MENTIONED, ONE_OF_REQUIRED, RELATIVE_UNITS, UNITS, parse_quantity
+from tools.validation import (
+    MENTIONED,
+    NEEDS,
+    ONE_OF_REQUIRED,
+    RELATIVE_UNITS,
+    UNITS,
+    parse_quantity,
+)
 
 # Fields marked with `json_schema_extra={"x-live": KIND}` take an enum of live values per
 # request: known "cluster", "namespace", "deployment", "aws_account", "gcp_project", and
@@ -181,7 +188,14 @@ def call_schema(
             args["properties"] = properties
             args["required"] = sorted({*args.get("required", []), *pinned})
             branches[index] = {**branch, "properties": {**branch["properties"], "args": args}}
-    return {"anyOf": [narrowed for b in branches for narrowed in _prune(b)]}
+    return {
+        "anyOf": [
+            split
+            for b in branches
+            for narrowed in _prune(b)
+            for split in _needing_flag_branches(models[_tool_of(b)], narrowed)
+        ]
+    }
 
 
 def check_grounded(
@@ -327,7 +341,7 @@ def _apply_live_enums(node: Any, live: dict[str, list[str]], forbid: Container[s
         out = {
             k: _apply_live_enums(v, live, forbid)
             for k, v in node.items()
-            if k not in ("x-live", "x-unit", "x-key", "x-names")
+            if k not in ("x-live", "x-unit", "x-key", "x-names", NEEDS)
         }
         # Known values (clusters...) constrain only when some are known; the words of a
         # request, and kinds the caller forbids, constrain even when nothing fits.
@@ -433,6 +447,49 @@ def _prune(branch: dict[str, Any]) -> list[dict[str, Any]]:
     return _one_of_branches(pruned, one_of) if one_of else [pruned]
 
 
+@functools.cache
+def _needing_flags(model: type[StrictArgs]) -> tuple[tuple[str, str], ...]:
+    """(flag, the list argument it needs entries in) of a tool's `x-needs` flags."""
+    return tuple(
+        (name, info.json_schema_extra[NEEDS])
+        for name, info in model.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and NEEDS in info.json_schema_extra
+    )
+
+
+def _needing_flag_branches(model: type[StrictArgs], branch: dict[str, Any]) -> list[dict[str, Any]]:
+    """`branch` with each `x-needs` flag false, or true with at least one entry in the list
+    it needs (none where the list can hold nothing). Data v3's test split: "can IMAGE be
+    hosted as a new deployment called flux?" typed no port, and the model wrote
+    expose: true twice, which deploy_app refuses."""
+    out = [branch]
+    for flag, needed in _needing_flags(model):
+        split = []
+        for option in out:
+            properties = option["properties"]["args"]["properties"]
+            if flag not in properties:
+                split.append(option)
+                continue
+            target = properties.get(needed)
+            fillable = not (_null_only(target) or target.get("maxItems") == 0)
+            pinned = properties[flag].get("const")  # a flag the request sets (`given`)
+            if pinned is None:
+                split.append(_with_property(option, flag, {"const": False}))
+            elif pinned is False:
+                split.append(option)
+            if pinned is not False and fillable:
+                on = _with_property(option, flag, {"const": True})
+                split.append(_require_fields(on, [flag, needed]))
+        out = split
+    return out
+
+
+def _with_property(branch: dict[str, Any], name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    args = dict(branch["properties"]["args"])
+    args["properties"] = {**args.get("properties", {}), name: schema}
+    return {**branch, "properties": {**branch["properties"], "args": args}}
+
+
 def _one_of_branches(branch: dict[str, Any], one_of: list[str]) -> list[dict[str, Any]]:
     """`branch` once per field of its "at least one of" rule that can still be written, that
     field required (a map or list with at least one entry). Their union is the rule, which
@@ -466,7 +523,7 @@ def _one_of_branches(branch: dict[str, Any], one_of: list[str]) -> list[dict[str
             names = _entry_names(properties[name])
             if not names:
                 continue
-        if len(names) == 1:
+        if len({_folded(n) for n in names}) == 1:
             # the one name this field can hold is not the other fields' too: a variable
             # typed once is set or removed, never both (the 2026-12-07 release: "take away
             # the env DEBUG" set and removed DEBUG, which set_env refuses)
@@ -499,11 +556,14 @@ def _entry_names(schema: dict[str, Any]) -> set[Any]:
     return set()
 
 
+def _folded(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _same_word(value: Any, names: set[Any]) -> bool:
     """`value` is one of `names`, in any case: the request typed the word once ("PORT_ENABLE"
     is offered as typed and lowercased), so its spellings are one entry."""
-    folded = {n.casefold() if isinstance(n, str) else n for n in names}
-    return (value.casefold() if isinstance(value, str) else value) in folded
+    return _folded(value) in {_folded(n) for n in names}
 
 
 def _without_names(schema: dict[str, Any], names: set[Any]) -> dict[str, Any]:

@@ -64,6 +64,10 @@ def mentioned_with_unit(unit: str) -> dict[str, str]:
 # A cross-field rule "at least one of these arguments" (the Args model's validator checks
 # it): tools/request_schema.py turns it into decoding branches, one per field.
 ONE_OF_REQUIRED = "x-one-of-required"
+# A flag that means something only with entries in another argument (deploy_app's expose
+# needs a port; the Args model's validator checks it): tools/request_schema.py lets the
+# decoding grammar write it true only together with at least one such entry.
+NEEDS = "x-needs"
 
 
 def at_least_one_of(*fields: str) -> ConfigDict:

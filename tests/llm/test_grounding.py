@@ -1511,6 +1511,34 @@ def test_a_variable_typed_once_is_set_or_removed_never_both(registry):
     args = only["properties"]["args"]
     assert args["properties"]["set"]["required"] == ["PORT_ENABLE"]
     assert args["properties"]["unset"]["maxItems"] == 0 and "unset" not in args["required"]
+    # one name typed once, in two spellings, is still one name: data v3's test split
+    # "ENABLE_RATE is stale on X, yank it" set and removed ENABLE_RATE (unusable twice)
+    live = {"deployment": ["bid-svc-api6"]}
+    schema = schema_for(registry, "ENABLE_RATE is stale on bid-svc-api6, yank it", live)
+    for option in [b for b in schema["anyOf"] if b["properties"]["tool"]["const"] == "set_env"]:
+        properties = option["properties"]["args"]["properties"]
+        removable = {v.casefold() for v in properties["unset"]["items"].get("enum", [])}
+        assert not {k.casefold() for k in map_keys(properties["set"])} & removable
+
+
+def test_a_service_is_exposed_only_with_a_port(registry):
+    # data v3's test split: "can IMAGE be hosted as a new deployment called flux?" typed no
+    # port, and the model wrote expose: true, which deploy_app refuses, twice
+    text = "could docker.io/library/api:v9.30.20 be hosted as a new deployment called flux?"
+    (only,) = [b for b in schema_for(registry, text)["anyOf"]
+               if b["properties"]["tool"]["const"] == "deploy_app"]  # fmt: skip
+    assert only["properties"]["args"]["properties"]["expose"] == {"const": False}
+    # with a port typed: not exposed, or exposed with that port
+    text = "deploy nginx:1.27 as frontend, port 8080, and expose it"
+    options = [b["properties"]["args"] for b in schema_for(registry, text)["anyOf"]
+               if b["properties"]["tool"]["const"] == "deploy_app"]  # fmt: skip
+    exposed = [a for a in options if a["properties"]["expose"] == {"const": True}]
+    assert len(options) == 2 and len(exposed) == 1
+    assert exposed[0]["properties"]["ports"]["minItems"] == 1
+    assert {"expose", "ports"} <= set(exposed[0]["required"])
+    call = {"tool": "deploy_app", "args": {"name": "frontend", "image": "nginx:1.27",
+                                           "ports": [8080], "expose": True}}  # fmt: skip
+    grounded_check(registry, text, call)
 
 
 @pytest.mark.parametrize(

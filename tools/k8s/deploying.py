@@ -33,6 +33,7 @@ from tools.kinds import Change
 from tools.validation import (
     MENTIONED,
     MENTIONED_IMAGE,
+    NEEDS,
     CpuQuantity,
     EnvDict,
     ImageReference,
@@ -68,7 +69,7 @@ class DeployAppArgs(NamespacedArgs):
     """Memory the pod is guaranteed, e.g. "512Mi"."""
     memory_limit: MemoryQuantity | None = None
     """Memory ceiling (the pod is killed above it), e.g. "1Gi"."""
-    expose: bool = False
+    expose: bool = Field(default=False, json_schema_extra={NEEDS: "ports"})
     """Also create a ClusterIP Service on the ports."""
 
     @model_validator(mode="after")
