@@ -188,12 +188,16 @@ def call_schema(
             args["properties"] = properties
             args["required"] = sorted({*args.get("required", []), *pinned})
             branches[index] = {**branch, "properties": {**branch["properties"], "args": args}}
+    # Needing flags are split for a request only: the static schema (the adapter's
+    # schema hash) describes the tools, not how one request's decoding is narrowed.
     return {
         "anyOf": [
             split
             for b in branches
             for narrowed in _prune(b)
-            for split in _needing_flag_branches(models[_tool_of(b)], narrowed)
+            for split in (
+                _needing_flag_branches(models[_tool_of(b)], narrowed) if needs else [narrowed]
+            )
         ]
     }
 
