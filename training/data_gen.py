@@ -56,10 +56,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = REPO_ROOT / "datasets" / "templates"
 GENERATED_DIR = REPO_ROOT / "datasets" / "generated"
 # The data set version the templates produce now: bumped whenever templates change the
-# splits (v2: 20 more phrasing families per tool; v3: 4 more per tool and 22 more declines,
-# `written_for: v3`, split among themselves so v2's held-out families stay held out), so
-# figures name the data they ran on.
-DATA_VERSION = "v3"
+# splits (v2: 20 more phrasing families per tool), so figures name the data they ran on.
+# A later round of families is marked `written_for: vN` (training/templates.py) so that
+# v2's held-out families stay held out; data v3 (162 such families) was trained and
+# rejected on 2026-12-07 (training/RESULTS.md).
+DATA_VERSION = "v2"
 CLUSTER_ONLY_TOOLS = (
     "list_nodes",
     "create_namespace",
