@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from evals.release import _served_runs
 from evals.report import read_result
+
+# The first test to ask for `llm_artifact` trains the quick model on a clean machine (as in
+# test_serving.py): more than the default 600 s limit on 2 cores.
+pytestmark = [pytest.mark.vllm, pytest.mark.timeout(1800)]
 
 
 def test_a_merged_release_serves_the_adapter_merged_and_the_base_on_its_own(llm_artifact, tmp_path):
