@@ -1662,3 +1662,11 @@ def test_a_handler_is_a_word_written_as_one(registry):
             {"tool": "lambda_update_config", "args": {"name": "stripe-events", "handler": handler}}
         )
         registry.check_grounded(call, grounding.live)
+
+
+def test_the_static_schema_leaves_needing_flags_alone(registry):
+    # the adapters' schema hash is of the static schema: splitting expose there refused
+    # every trained artifact (2026-12-07); the split is for a request's decoding only
+    (deploy,) = [b for b in registry.call_schema()["anyOf"]
+                 if b["properties"]["tool"]["const"] == "deploy_app"]  # fmt: skip
+    assert deploy["properties"]["args"]["properties"]["expose"]["type"] == "boolean"
