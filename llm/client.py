@@ -27,9 +27,10 @@ from llm.errors import (
 )
 from llm.grounding import Grounding, ground_request
 from llm.prompt import chat_messages
-from llm.tool_shortlist import ToolShortlist
+from llm.tool_shortlist import CLARIFY, DECLINES, Offer, ToolShortlist
 from tools.base import ToolCall
 from tools.registry import InvalidCall, ToolRegistry
+from tools.request_schema import writable_tools
 
 # JSON-schema keywords llguidance does not implement. `propertyNames` only repeats what
 # the key patterns in `patternProperties` already say, and parse_call checks it anyway.
@@ -147,11 +148,11 @@ class ToolCallClient:
                 grounding, offered_tools=offer.tools, judged=offer.judged
             )
         call_schema = self._call_schema(grounding)
-        if call_schema.get("anyOf") == [] and self.shortlist is not None:
-            # no offered tool can be written: the decline the shortlist held back after all
-            offered = (*offer.tools, offer.decline)
-            grounding = dataclasses.replace(grounding, offered_tools=offered)
-            call_schema = self._call_schema(grounding)
+        if self.shortlist is not None:
+            declined = self._decline_for(offer, writable_tools(call_schema))
+            if declined is not None:
+                grounding = dataclasses.replace(grounding, offered_tools=declined)
+                call_schema = self._call_schema(grounding)
         schema = grammar_schema(call_schema)
         if schema.get("anyOf") == []:  # only with a registry without clarify and no_action
             raise UnusableOutput(
@@ -196,6 +197,17 @@ class ToolCallClient:
             retried=retried,
             offered_tools=grounding.offered_tools,
         )
+
+    def _decline_for(self, offer: Offer, writable: set[str]) -> tuple[str, ...] | None:
+        """The offered tools with another decline, when what can be written calls for one;
+        None keeps the offer (llm/tool_shortlist.py, `Offer.sure_action`)."""
+        if offer.sure_action is not None and not writable - set(DECLINES):
+            # the request asks for a sure action but leaves out what it acts on: ask
+            return (*(t for t in offer.tools if t not in DECLINES), CLARIFY)
+        if not writable:
+            # no offered tool can be written: the decline the shortlist held back after all
+            return (*offer.tools, offer.decline)
+        return None
 
     def _call_schema(self, grounding: Grounding) -> dict[str, Any]:
         return self.registry.call_schema(

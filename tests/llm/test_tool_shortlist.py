@@ -16,6 +16,7 @@ from llm.client import ToolCallClient
 from llm.errors import ArtifactError, UnusableOutput
 from llm.tool_shortlist import (
     DECLINE_FLOOR,
+    SURE_ASKED,
     SURE_CHANGE,
     Encoder,
     ShortlistWeights,
@@ -217,22 +218,59 @@ def test_a_confident_read_or_a_sure_lone_change_gets_no_decline(encoder):
         assert "no_action" not in offer.tools
 
 
-def test_the_client_offers_the_decline_when_no_offered_read_can_be_written(encoder):
+@pytest.mark.parametrize(
+    "probabilities, decline",
+    [
+        # unsure of the read: the decline the classifier prefers, held back till now
+        (
+            {"describe_pod": 0.8, "clarify": 0.03, "no_action": 0.08},
+            "no_action",
+        ),
+        # sure of it: the request left out which pod, so the client asks (clarify), though
+        # the classifier ranks no_action higher
+        ({"describe_pod": SURE_ASKED, "clarify": 0.003, "no_action": 0.008}, "clarify"),
+    ],
+)
+def test_the_client_offers_a_decline_when_no_offered_tool_can_be_written(
+    encoder, probabilities, decline
+):
     """describe_pod needs a pod the request names; without one only a decline is left."""
     registry = ToolRegistry()
-    shortlist = fixed_shortlist(
-        encoder, {"describe_pod": 0.97, "clarify": 0.003, "no_action": 0.008}
+    shortlist = fixed_shortlist(encoder, probabilities)
+    answer = (
+        '{"tool":"no_action","args":{"reason":"out_of_scope"}}'
+        if decline == "no_action"
+        else '{"tool":"clarify","args":{"question":"Which pod?"}}'
     )
-    answer = '{"tool":"no_action","args":{"reason":"out_of_scope"}}'
     with FakeOpenAI(contents=[answer]) as fake:
         client = ToolCallClient(
             base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
         )
         proposal = client.propose("describe the pod please", context={}, live={})
-    assert proposal.call.tool == "no_action"
-    assert proposal.offered_tools == ("describe_pod", "no_action")
+    assert proposal.call.tool == decline
+    assert proposal.offered_tools[-1] == decline and "describe_pod" in proposal.offered_tools
     branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
-    assert [b["properties"]["tool"]["const"] for b in branches] == ["no_action"]
+    assert [b["properties"]["tool"]["const"] for b in branches] == [decline]
+
+
+def test_a_sure_action_that_can_be_written_keeps_the_preferred_decline(encoder):
+    """ "delete orders" names what it deletes: no question to ask, no_action stays the decline."""
+    registry = ToolRegistry()
+    shortlist = fixed_shortlist(
+        encoder, {"delete_deployment": SURE_ASKED, "clarify": 0.01, "no_action": 0.08}
+    )
+    answer = '{"tool":"delete_deployment","args":{"name":"orders"}}'
+    with FakeOpenAI(contents=[answer]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
+        )
+        proposal = client.propose("delete orders", context={}, live={"deployment": ["orders"]})
+    assert proposal.offered_tools == ("delete_deployment", "no_action")
+    branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
+    assert {b["properties"]["tool"]["const"] for b in branches} == {
+        "delete_deployment",
+        "no_action",
+    }
 
 
 def test_an_index_of_another_encoder_is_refused(trained, encoder, tmp_path):
