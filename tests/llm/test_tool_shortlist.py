@@ -253,6 +253,51 @@ def test_the_client_offers_a_decline_when_no_offered_tool_can_be_written(
     assert [b["properties"]["tool"]["const"] for b in branches] == [decline]
 
 
+def offered_branches(shortlist, text, live, answer):
+    """The tools the client offers for `text` and the tools its grammar can write."""
+    with FakeOpenAI(contents=[answer]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=ToolRegistry(), shortlist=shortlist
+        )
+        proposal = client.propose(text, context={}, live=live)
+    branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
+    return proposal.offered_tools, {b["properties"]["tool"]["const"] for b in branches}
+
+
+def test_an_action_the_request_cannot_fill_gives_way_to_the_next_it_can(encoder):
+    """No deployment is called auth-token: set_resources cannot be written, the lambda can."""
+    shortlist = fixed_shortlist(
+        encoder,
+        {"set_resources": 0.95, "lambda_update_config": 0.02, "clarify": 0.01, "no_action": 0.01},
+    )
+    text = "auth-token is maxing out its RAM, up it to 768MB"
+    answer = '{"tool":"lambda_update_config","args":{"name":"auth-token","memory_mb":768}}'
+    offered, written = offered_branches(shortlist, text, {"deployment": ["web"]}, answer)
+    assert offered == ("lambda_update_config", "set_resources", "clarify")
+    assert written == {"lambda_update_config", "clarify"}
+
+
+def test_the_next_action_is_never_riskier_than_the_offered_one(encoder):
+    """A timeout the request does not give is no reason to offer deleting the function."""
+    shortlist = fixed_shortlist(
+        encoder,
+        {
+            "gcf_update_config": 0.9,
+            "gcf_delete_function": 0.05,
+            "gcf_describe_function": 0.02,
+            "clarify": 0.01,
+            "no_action": 0.01,
+        },
+        mass=0.55,
+    )
+    answer = '{"tool":"clarify","args":{"question":"What timeout?"}}'
+    offered, written = offered_branches(
+        shortlist, "raise the timeout on cloud function maple", {}, answer
+    )
+    assert "gcf_delete_function" not in offered
+    assert written == {"gcf_describe_function", "clarify"}
+
+
 def test_a_sure_action_that_can_be_written_keeps_the_preferred_decline(encoder):
     """ "delete orders" names what it deletes: no question to ask, no_action stays the decline."""
     registry = ToolRegistry()
