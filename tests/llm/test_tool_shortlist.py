@@ -298,6 +298,18 @@ def test_the_next_action_is_never_riskier_than_the_offered_one(encoder):
     assert written == {"gcf_describe_function", "clarify"}
 
 
+def test_a_list_never_stands_in_for_an_action_the_request_cannot_fill(encoder):
+    """A list needs no value, so it could stand in for any action: it never does."""
+    shortlist = fixed_shortlist(
+        encoder,
+        {"drain_node": 0.8, "list_nodes": 0.1, "clarify": 0.02, "no_action": 0.06},
+        mass=0.55,
+    )
+    answer = '{"tool":"no_action","args":{"reason":"unsafe"}}'
+    offered, written = offered_branches(shortlist, "please drain a node", {}, answer)
+    assert offered == ("drain_node", "no_action") and written == {"no_action"}
+
+
 def test_a_sure_action_that_can_be_written_keeps_the_preferred_decline(encoder):
     """ "delete orders" names what it deletes: no question to ask, no_action stays the decline."""
     registry = ToolRegistry()
