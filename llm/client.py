@@ -203,9 +203,8 @@ class ToolCallClient:
     ) -> tuple[str, ...] | None:
         """What to offer when no offered action can be written (`writable`: the offered
         tools the request can fill): the next action the request can fill (one acting on a
-        name, no riskier than the offered ones), and a decline
-        (clarify when the classifier is sure of an action); None keeps the offer. See
-        llm/tool_shortlist.py."""
+        name, no riskier than the offered ones) and a decline (clarify when the classifier
+        is sure of an action); None keeps the offer. See llm/tool_shortlist.py."""
         if writable - set(DECLINES):
             return None
         decline = CLARIFY if offer.sure_action is not None else offer.decline

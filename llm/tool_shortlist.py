@@ -35,9 +35,11 @@ docs-site, raise it") could not be, so they got their decline back. And the poli
 asks an operator before a risky change runs.
 When no offered action can be written for the request (a name it needs was never typed, or
 the name it types is no known deployment), the client offers two things more:
-- the actions the classifier ranks next, down to ALTERNATIVE_FLOOR (`Offer.alternatives`):
-  "auth-token is maxing out its RAM, up it to 768MB" reads as set_resources (0.97), but no
-  deployment is called auth-token, and lambda_update_config (0.02) can be written;
+- the first action the classifier ranks next (down to ALTERNATIVE_FLOOR,
+  `Offer.alternatives`) that the request can fill, that acts on a name (a list would fit any
+  request) and is no riskier than the offered ones: "auth-token is maxing out its RAM, up it
+  to 768MB" reads as set_resources (0.97), but no deployment is called auth-token, and
+  lambda_update_config (0.02) can be written;
 - the decline, held back till then (`Offer.decline`), or clarify when the classifier is sure
   of the action (at least SURE_ASKED, `Offer.sure_action`): the request asks for it without
   saying on what ("create a namespace", "please delete the deployment"), and asking for the
