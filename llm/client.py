@@ -208,13 +208,11 @@ class ToolCallClient:
         if writable - set(DECLINES):
             return None
         decline = CLARIFY if offer.sure_action is not None else offer.decline
+        actions = [tool for tool in offer.tools if tool not in DECLINES]
         next_action = []
         # never riskier than what the classifier offered: a timeout it cannot write is no
         # reason to offer deleting the function
-        ceiling = max(
-            (self.registry.get(t).base_risk.rank for t in offer.tools if t not in DECLINES),
-            default=0,
-        )
+        ceiling = max((self.registry.get(t).base_risk.rank for t in actions), default=0)
         alternatives = tuple(
             tool
             for tool in offer.alternatives
@@ -224,7 +222,7 @@ class ToolCallClient:
             others = dataclasses.replace(grounding, offered_tools=alternatives)
             fillable = writable_tools(self._call_schema(others))
             next_action = [tool for tool in alternatives if tool in fillable][:1]
-        chosen = {*offer.tools, *next_action, decline} - ({*DECLINES} - {decline})
+        chosen = {*actions, *next_action, decline}
         return tuple(tool for tool in self.registry.names() if tool in chosen)
 
     def _acts_on_a_name(self, tool: str) -> bool:
