@@ -28,12 +28,12 @@ but only for tools with such arguments: to any other tool they are bare numbers 
 to max 5").
 
 A log filter is typed too: a word or a phrase of two or three words ("connection
-refused"). Environment variables are typed too: a map argument's keys are the request's
-words written as a variable's name (upper case or with an underscore), in the order typed,
-and its values any word typed ("on", "8080"); the names of variables to remove are such
-words too, and kubectl's "NAME-" names one. A variable typed as `KEY=value`
-("LOG_LEVEL=debug") or `KEY to value` ("set ENDPOINT_SAMPLE to 8") is set to that value,
-and a tool with one map must set every such variable.
+refused"). Environment variables are typed too: a map argument holds only the variables
+typed with a value, `KEY=value` ("LOG_LEVEL=debug") or `KEY to value` ("set
+ENDPOINT_SAMPLE to 8"), each set to exactly that value, in the order typed, and a tool with
+one map must set every such variable; a variable named without a value can only be
+removed. The names of variables to remove are the words written as a variable's name
+(upper case or with an underscore), and kubectl's "NAME-" names one.
 
 A size for a tool with both a request and a limit of it goes to the side the request
 names ("requesting 1500m cpu", "the memory ceiling"), or to at least one of the two when
@@ -102,7 +102,6 @@ from tools.request_schema import (
     KEYED_KIND,
     MENTIONED_KIND,
     PAIRS_KIND,
-    TYPED_KIND,
     resource_kind,
     side_kind,
     unit_kind,
@@ -433,6 +432,23 @@ COMMAND_WORDS = frozenset(
     # validation split (2026-12-07); no expected call of data v2 has one as a value ("log"
     # stays a value: the variable LOG)
     "print printed printing look looking through comb scan grep".split()
+    # English that names nothing: pronouns, determiners, prepositions, conjunctions,
+    # auxiliaries, the verbs and fillers of asking. Without them "make me a namespace"
+    # created namespace "make", "quick one: new ns pls?" namespace "one", and "drain one
+    # of the nodes" could drain node "one" (the release of 2026-12-07 09:14); a request
+    # that types no name has to be asked about instead
+    + """he him his she her they them their there here these those what which who whom
+    whose whatever some any all each every both either neither none another other others
+    such about above across after against along among around before behind below beneath
+    beside between beyond during except inside into near off onto out outside over past
+    since than till toward towards under until up upon via within without down but nor so
+    yet if because while although though unless whether then also just only very too
+    still already again now when where why how once ever never always am are was were be
+    been being do does did done doing have has had having will shall should may might must
+    make makes made keep keeps check checks find need needs want wants let lets help
+    try give take put bring see tell hey hi hello yo thanks thx ty cheers quick asap ok
+    okay""".split()
+    + list(NUMBER_WORDS)
 )
 
 
@@ -506,8 +522,10 @@ def mentioned_values(text: str) -> list[str]:
     # refused", "out of memory"); fields with a name's pattern never take them
     plain_words = [w for w in map(_clean, text.split()) if w]
     for word in plain_words:  # "any errors in the logs?" filters on "error"
+        single = word.lower()[:-1]  # not a command word: "the nodes" names no node
         if len(word) > 4 and word.isalpha() and word.lower().endswith("s"):
-            keep(word.lower()[:-1])
+            if single not in COMMAND_WORDS:
+                keep(single)
     for size in (2, 3):
         for start in range(len(plain_words) - size + 1):
             phrase = " ".join(plain_words[start : start + size])
@@ -554,27 +572,17 @@ def keyed_values(text: str) -> list[str]:
     return list(found)
 
 
-def typed_words(text: str) -> list[str]:
-    """Every word and `KEY=value` piece of `text` in the order typed, command words and
-    numbers included: the values of a map (environment variables) may be any of them
-    ("ENABLE_X=on", "PORT=8080")."""
-    found: dict[str, None] = {}
-    for raw in text.split():
-        word = _clean(raw)
-        for piece in map(_clean, [word, *word.split("=")]):
-            if piece:
-                found[piece] = None
-    return list(found)
+_ENV_KEY = re.compile(r"[A-Z][A-Z0-9_]*|[A-Za-z]\w*_\w*")  # as tools/request_schema._variable_like
 
 
-_ENV_KEY = re.compile(r"[A-Z][A-Z0-9_]*")
-
-
-# "set LOG_LEVEL to debug", "change ENABLE to mail": an upper-case name, "to" (lower case:
-# a shouted "SCALE WEB TO 3" sets nothing), one word; not "increase its RAM to 8GB", nor
-# "rather than setting CACHE_TTL to empty" (that removes it)
-_KEY_TO_VALUE = re.compile(r"(?<![\w-])([A-Z][A-Z0-9_]*[A-Z0-9])\s+to\s+(\S+)")
-_NOT_A_VARIABLE = frozenset("RAM CPU CPUS MEM MEMORY DISK GPU HPA TTL API".split())
+# "set LOG_LEVEL to debug", "change ENABLE to mail", "LOG_LEVEL should be trace": an
+# upper-case name, "to" (lower case: a shouted "SCALE WEB TO 3" sets nothing), one word;
+# not "increase its RAM to 8GB", nor "rather than setting CACHE_TTL to empty" (that
+# removes it)
+_KEY_TO_VALUE = re.compile(
+    r"(?<![\w-])([A-Z][A-Z0-9_]*[A-Z0-9])\s+(?:to|=|(?:should|must) be)\s+(\S+)"
+)
+_NOT_A_VARIABLE = frozenset("RAM CPU CPUS MEM MEMORY DISK GPU HPA".split())
 _NO_VALUE = frozenset("empty nothing blank none null unset".split())
 
 
@@ -971,17 +979,21 @@ def ground_request(
                 known[kind] = named
             else:
                 unnamed.add(kind)
-    keyed = keyed_values(text)
+    keyed, pairs = keyed_values(text), typed_pairs(text)
     # an AWS account or GCP project the request names is where the call acts, never the
-    # name of a function ("delete lambda legacy-cron in dev-aws")
+    # name of a function ("delete lambda legacy-cron in dev-aws"); a variable's value
+    # ("KEY=spruce") is the variable's only, and the language of a runtime ("ruby 3.3")
+    # the runtime's, never a name (the release of 2026-12-07 09:14: 7 test requests named
+    # the function so)
     accounts = {v.lower() for kind in ACCOUNT_KINDS for v in (live or {}).get(kind, [])}
-    mentioned = [w for w in mentioned_values(text) if w.lower() not in accounts]
+    values = {pair.split("=", 1)[1].lower() for pair in pairs}
+    values |= {runtime.group(1).lower() for runtime in _RUNTIME.finditer(text)}
+    mentioned = [w for w in mentioned_values(text) if w.lower() not in accounts | values]
     mentioned += [v for v in (e.split("=", 1)[1] for e in keyed) if v not in mentioned]
     words = {
         MENTIONED_KIND: mentioned,
         KEYED_KIND: keyed,
-        TYPED_KIND: typed_words(text),
-        PAIRS_KIND: typed_pairs(text),
+        PAIRS_KIND: pairs,
         CHOICE_KIND: named_choices(text),
     }
     typed = unit_mentions(text)

@@ -19,6 +19,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from tools.base import InvalidCall, StrictArgs, ToolCall
 from tools.validation import (
+    DNS1035_LABEL,
+    DNS1123_LABEL,
+    DNS1123_SUBDOMAIN,
     MENTIONED,
     NEEDS,
     ONE_OF_REQUIRED,
@@ -36,11 +39,9 @@ MENTIONED_KIND = MENTIONED["x-live"]
 # such as the catalog service or a runtime takes a value the request names, when it names
 # any (llm/grounding.named_choices).
 CHOICE_KIND = "choice"
-# Every word the user typed, command words and numbers included ("on", "8080"): what the
-# values of a map argument (environment variables) may be (llm/grounding.typed_words).
-TYPED_KIND = f"{MENTIONED_KIND}:typed"
 # The environment variables the request sets as `KEY=value` (llm/grounding.typed_pairs):
-# a map argument sets each to exactly that value, and a tool's one map must set them all.
+# the only entries a map argument may hold, each with exactly that value, and a tool's one
+# map must set them all.
 PAIRS_KIND = f"{MENTIONED_KIND}:pairs"
 
 
@@ -125,7 +126,6 @@ def call_schema(
             for field in _closed_choices(models[_tool_of(branch)]):
                 properties[field] = _named_choice(properties[field], named_words)
     words = live.pop(MENTIONED_KIND, None)
-    typed_words = live.pop(TYPED_KIND, None) or words
     pairs = _pairs(live.pop(PAIRS_KIND, None) or [])
     units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
     keyed = _keyed(live.pop(KEYED_KIND, None) or [])
@@ -145,8 +145,6 @@ def call_schema(
                         model,
                         field,
                         properties[field],
-                        words,
-                        typed_words or [],
                         pairs,
                         required=field == _pairs_field(model, pairs),
                     )
@@ -155,7 +153,9 @@ def call_schema(
                     valid = keyed_valid
                 else:
                     typed = _field_words(model, field, words, units, required, given)
+                    elsewhere = _keyed_elsewhere(model, field, keyed)
                     valid = [w for w in typed if _valid_value(model, field, w)]
+                    valid = [w for w in valid if w not in elsewhere]
                 properties[field] = _apply_live_enums(properties[field], {MENTIONED_KIND: valid})
                 if _is_list(model, field):
                     _cap_items(properties[field], len(set(valid)))
@@ -302,13 +302,12 @@ def check_grounded(
         allowed = set(known)
         if kind == MENTIONED_KIND:
             allowed = set(_field_words(model, field_name, list(known), units, required, given))
+            allowed -= _keyed_elsewhere(model, field_name, keyed)
             allowed |= set(_keyed_values(model, field_name, keyed))  # typed with its keyword
             # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
             allowed |= {p for word in allowed if (p := _parsed(model, field_name, word))}
-        if isinstance(value, dict):  # a map: typed names, and values among all typed words
-            typed = [k if k in pairs or _variable_like(k) else "\0" for k in value]
-            any_word = set(live.get(TYPED_KIND) or known)
-            typed += ["\0" for v in value.values() if v not in any_word]  # never allowed
+        if isinstance(value, dict):  # a map: only the variables typed with their values
+            typed = [k if pairs.get(k) == v else "\0" for k, v in value.items()]
         if any(str(v) not in allowed for v in typed):
             if kind == MENTIONED_KIND:
                 problem = "is not in the request: use a value the user typed, or ask"
@@ -683,6 +682,8 @@ def _field_words(
             for w in _field_words(model, field, words, units, given=given)
             if (value := _parsed(model, field, w)) is not None and within(parse_quantity(value))
         ]
+    if _names_an_object(model, field):  # "drain one of the nodes" names no node "1"
+        words = [w for w in words if not w.isdigit()]
     shape = _typed_shapes(model).get(field)
     if shape == "variable":  # names of variables: only words written as one
         return [w for w in words if _variable_like(w)]
@@ -701,6 +702,16 @@ def _field_words(
         given[f] for f in _given_fields(model, given) if f != field and isinstance(given[f], str)
     }
     return [*(w for w in words if w not in claimed), *bare, *(units.get(unit, []) if unit else [])]
+
+
+@functools.cache
+def _names_an_object(model: type[StrictArgs], field: str) -> bool:
+    """Whether `field` names a Kubernetes object (a DNS name: a node, a pod, a container, a
+    new namespace). Such a name may be all digits to the API server, but a bare number in
+    a request is a count ("one of the nodes", "3 replicas"); no name of data v2 is one."""
+    schema = _inline_refs(model.model_json_schema())["properties"][field]
+    patterns = {s.get("pattern") for s in [schema, *schema.get("anyOf", [])]}
+    return bool(patterns & {DNS1123_LABEL, DNS1123_SUBDOMAIN, DNS1035_LABEL})
 
 
 @functools.cache
@@ -795,6 +806,18 @@ def _keyed_values(model: type[StrictArgs], field: str, keyed: dict[str, list[str
     """The values the request types with the keyword of `field` (`x-key`) that fit it."""
     key = _key_fields(model).get(field)
     return [v for v in keyed.get(key, []) if _valid_value(model, field, v)] if key else []
+
+
+def _keyed_elsewhere(model: type[StrictArgs], field: str, keyed: dict[str, list[str]]) -> set[str]:
+    """The values the request types with the keyword of another of the tool's arguments:
+    "role hub-role" gives the role, never the function's name (the release of 2026-12-07
+    09:14: 3 Lambda functions of the test split were named after their role)."""
+    return {
+        value
+        for other, key in _key_fields(model).items()
+        if other != field
+        for value in keyed.get(key, [])
+    }
 
 
 @functools.cache
@@ -913,10 +936,6 @@ def _valid_entry(model: type[StrictArgs], field: str, key: str, value: str) -> b
     return True
 
 
-# Stand-ins for the other half of a map entry when judging one half of it.
-_SOME_KEY, _SOME_VALUE = "KEY", "value"
-
-
 def _pairs(live_pairs: list[str]) -> dict[str, str]:
     return dict(pair.split("=", 1) for pair in live_pairs)
 
@@ -925,33 +944,27 @@ def _word_map(
     model: type[StrictArgs],
     field: str,
     schema: dict[str, Any],
-    words: list[str],
-    typed: list[str],
     pairs: dict[str, str],
     required: bool,
 ) -> dict[str, Any]:
-    """A map argument (environment variables) narrowed to the request's words: each key a
-    name typed as it is (`words` also in `typed`) and written as a variable's name is,
-    offered in the order typed (the grammar
-    writes properties in schema order), each value any typed word (`typed`: "on" and
-    "8080" too), and a key typed as `KEY=value` only that value (`pairs`; all of them
-    `required`). Without keys or values, only the empty map is left."""
-    as_typed = set(typed)
-    keys = [
-        w for w in dict.fromkeys([*pairs, *words])
-        if w in as_typed and (w in pairs or _variable_like(w))
-        and _valid_entry(model, field, w, _SOME_VALUE)
-    ]  # fmt: skip
-    values = [w for w in dict.fromkeys(typed) if _valid_entry(model, field, _SOME_KEY, w)]
+    """A map argument (environment variables) narrowed to the variables the request types
+    with a value (`KEY=value`, "set KEY to value": `pairs`), each to exactly that value and
+    offered in the order typed (the grammar writes properties in schema order); all of them
+    when `required`. Without such variables, only the empty map is left.
+
+    A variable named without a value ("take away the env LOG_RETRIES from web") cannot be
+    set: every variable of data v2 is set as `KEY=value` or `KEY to value`, and with any
+    typed word as its value our model wrote `{"LOG_RETRIES": "web"}` for 39 requests of the
+    test split (the release of 2026-12-07 09:14) that remove it."""
+    entries = {
+        key: {"type": "string", "enum": [value]}
+        for key, value in pairs.items()
+        if _valid_entry(model, field, key, value)
+    }
     # the grammar backend takes min/maxProperties only when every key is required; the
     # offered keys are fewer than the maximum anyway
     dropped = ("patternProperties", "propertyNames", "additionalProperties", "maxProperties")
     kept = {k: v for k, v in schema.items() if k not in (*dropped, "x-live")}
-    entries = {
-        key: {"type": "string", "enum": [pairs[key]] if key in pairs else values}
-        for key in keys
-        if key in pairs or values
-    }
     out = {**kept, "properties": entries, "additionalProperties": False}
     return {**out, "required": list(pairs)} if required else out
 

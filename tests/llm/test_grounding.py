@@ -74,7 +74,7 @@ def test_typed_arguments_become_enums_of_fitting_words(registry):
     node = branch(schema, "cordon_node")["properties"]["args"]["properties"]["node"]
     # "Node-2" does not fit a DNS name; its lower-case form does; "!" never got in; the
     # digits of a word count too (they are how numbers get typed: "3-10", "--replicas=4")
-    assert node["enum"] == ["node-2", "now"]  # not "pls", "cordon" (COMMAND_WORDS), nor its 2
+    assert node["enum"] == ["node-2"]  # not "pls", "cordon", "now" (COMMAND_WORDS), nor its 2
     assert "pattern" not in node
 
 
@@ -91,6 +91,20 @@ def test_a_request_without_the_word_cannot_become_that_action(registry):
     assert args["name"]["anyOf"] == [{"type": "null"}]
     assert "replicas" not in args  # has a default: not offered at all
     assert set(args["service"]["enum"]) == {"nginx", "postgres", "redis"}
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        # the release of 2026-12-07 09:14 created namespaces "make" and "one" for these
+        ("make me a namespace", "create_namespace"),
+        ("quick one: new ns pls?", "create_namespace"),
+        ("drain one of the nodes", "drain_node"),
+        ("could you cordon one of the nodes?", "cordon_node"),
+    ],
+)
+def test_plain_english_names_nothing(registry, text, tool):
+    assert tool not in tools_in(registry.call_schema(ground_request(text, None).live))
 
 
 def words_of(text: str) -> dict[str, list[str]]:
@@ -1067,6 +1081,112 @@ def test_a_variable_to_set_is_a_name_written_as_one(registry):
     lower = ground_request("set http_proxy=http://proxy:3128 on web", None)
     set_env = branch(registry.call_schema(lower.live), "set_env")["properties"]["args"]
     assert map_keys(set_env["properties"]["set"]) == {"http_proxy"}
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "set_field", "unset_field", "variable", "target"),
+    [
+        # the release of 2026-12-07 09:14: 39 test requests that remove a variable set it
+        # to another word of the request instead ({"LOG_RETRIES": "hazel-v2-svc"})
+        (
+            "hey, take away the env LOG_RETRIES from hazel-v2-svc",
+            "set_env",
+            "set",
+            "unset",
+            "LOG_RETRIES",
+            "hazel-v2-svc",
+        ),
+        (
+            "Remove the env var FEATURE from cloud function bid-comet",
+            "gcf_update_config",
+            "env_set",
+            "env_unset",
+            "FEATURE",
+            "bid-comet",
+        ),
+    ],
+)
+def test_a_variable_named_without_a_value_can_only_be_removed(
+    registry, text, tool, set_field, unset_field, variable, target
+):
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    args = branch(schema, tool)["properties"]["args"]
+    assert map_keys(args["properties"][set_field]) == set()
+    assert variable in json.dumps(args["properties"][unset_field])
+    set_it = registry.parse_call(
+        {"tool": tool, "args": {"name": target, set_field: {variable: target}}}
+    )
+    with pytest.raises(InvalidCall, match=f"{set_field} = .* is not in the request"):
+        registry.check_grounded(set_it, grounding.live, required_kinds=grounding.required_kinds)
+    remove_it = registry.parse_call(
+        {"tool": tool, "args": {"name": target, unset_field: [variable]}}
+    )
+    registry.check_grounded(remove_it, grounding.live, required_kinds=grounding.required_kinds)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "args", "taken"),
+    [
+        # the release of 2026-12-07 09:14 named these functions after a variable's value
+        (
+            "@planton add `RUST_LOG=info` + `KEY=spruce` to gcf topaz-claims-proxy2",
+            "gcf_update_config",
+            {"env_set": {"RUST_LOG": "info", "KEY": "spruce"}},
+            "spruce",
+        ),
+        # ... after their runtime's language
+        (
+            "i'd appreciate a new gcp function mail-identity in the dev GCP project, ruby 3.3 "
+            "calling process_event, code gs://acme-builds/builds/383/iris.zip",
+            "gcf_deploy_function",
+            {
+                "project": "dev-gcp",
+                "runtime": "ruby33",
+                "entry_point": "process_event",
+                "source": "gs://acme-builds/builds/383/iris.zip",
+            },
+            "ruby",
+        ),
+        # ... and after their role
+        (
+            "need order-events created as a lambda in prod aws: python 3.13 code from "
+            "s3://build-output-eu/umber-hazel/build-158.zip, entry app.handler, role hub-role",
+            "lambda_deploy_function",
+            {
+                "account": "prod-aws",
+                "runtime": "python3.13",
+                "code": "s3://build-output-eu/umber-hazel/build-158.zip",
+                "handler": "app.handler",
+                "role": "hub-role",
+            },
+            "hub-role",
+        ),
+    ],
+)
+def test_a_value_typed_for_a_variable_or_keyword_names_nothing_else(
+    registry, text, tool, args, taken
+):
+    live = {"aws_account": ["dev-aws", "prod-aws"], "gcp_project": ["dev-gcp", "prod-gcp"]}
+    grounding = ground_request(text, live)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    name = branch(schema, tool)["properties"]["args"]["properties"]["name"]
+    assert taken not in json.dumps(name)
+    named_so = registry.parse_call({"tool": tool, "args": {**args, "name": taken}})
+    with pytest.raises(InvalidCall, match="name = .* is not in the request"):
+        registry.check_grounded(named_so, grounding.live, required_kinds=grounding.required_kinds)
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("turn on verbose logging for api (LOG_LEVEL should be trace)", "LOG_LEVEL=trace"),
+        ("please tweak TTL to 100 for ruby-ui", "TTL=100"),
+        ("set http_proxy=http://proxy:3128 on web", "http_proxy=http://proxy:3128"),
+    ],
+)
+def test_a_variable_typed_with_its_value_is_a_pair(text, pair):
+    assert typed_pairs(text) == [pair]
 
 
 def map_keys(schema: dict) -> set[str]:
