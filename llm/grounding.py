@@ -36,10 +36,11 @@ removed. The names of variables to remove are the words written as a variable's 
 (upper case or with an underscore), and kubectl's "NAME-" names one.
 
 A size for a tool with both a request and a limit of it goes to the side the request
-names ("requesting 1500m cpu", "the memory ceiling"), or to at least one of the two when
-it names neither or both (`resource_sides`). A request that names one resource only ("8
-gigs of ram", "CFS throttling, let it use 2") sizes no other (`named_resources`): the "8"
-of "8 gigs" is no cpu limit.
+names ("requesting 1500m cpu", "the memory ceiling", "guaranteed", "at most", a side
+word misspelled: "requets"), to the limit when it names neither ("give web 2GB of
+memory"), and to at least one of the two when it names both (`resource_sides`). A
+request that names one resource only ("8 gigs of ram", "CFS throttling, let it use 2")
+sizes no other (`named_resources`): the "8" of "8 gigs" is no cpu limit.
 
 A new object's name the request gives ("called cache-3", "named billing", "deploy x:1 as
 web") is written:
@@ -718,11 +719,40 @@ _NOT_A_CONTAINER = COMMAND_WORDS | frozenset(
 # Both named ("not the memory cap, the reservation") say nothing.
 _RESOURCE_SIDE_RES = {
     "request": re.compile(
-        r"\brequest(?:s|ed|ing)?\b|\breserv(?:e|ed|ing|ation)\b|\bfloor\b|\basks? for\b",
+        r"\b(?:requests?|requested|requesting|reqs?|reserv(?:e|ed|ing|ation)|floor|guarantee[ds]?"
+        r"|minimum|at least|up front)\b|\basks? (?:\S+ ){0,2}for\b",
         re.IGNORECASE,
     ),
-    "limit": re.compile(r"\blimit(?:s|ed)?\b|\bcap(?:ped)?\b|\bceiling\b", re.IGNORECASE),
+    "limit": re.compile(
+        r"\b(?:limits?|limited|lims?|cap|capped|ceiling|max|maximum|at most|up to|burst\w*"
+        r"|allowances?)\b",
+        re.IGNORECASE,
+    ),
 }
+# The side words people misspell ("requets", "resevre", "limiit"): a word one edit (or one
+# swap of neighbours) from one of these names its side too
+_SIDE_WORDS = {
+    "request": (
+        *("request", "requests", "requested", "reserve", "reserving", "reservation"),
+        *("guaranteed", "minimum"),
+    ),
+    "limit": ("limit", "limits", "ceiling", "maximum", "allowance"),
+}
+
+
+def _one_edit(word: str, target: str) -> bool:
+    """`word` is `target` with one letter added, dropped, changed, or two neighbours
+    swapped (and is not `target` itself)."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1
+        return len(diff) == 1 or (
+            swapped and word[diff[0]] == target[diff[1]] and word[diff[1]] == target[diff[0]]
+        )
+    short, long = sorted((word, target), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 # Which resource a request names: "cpu", "4 cores", "CFS throttling"; "memory", "ram",
@@ -747,8 +777,15 @@ def named_resources(text: str, typed_units: Collection[str]) -> list[str]:
 
 
 def resource_sides(text: str) -> list[str]:
-    """The sides of a resource (tools/request_schema.RESOURCE_SIDES) `text` names."""
-    return [side for side, pattern in _RESOURCE_SIDE_RES.items() if pattern.search(text)]
+    """The sides of a resource (tools/request_schema.RESOURCE_SIDES) `text` names, by word
+    or by a word one typo from one (`_SIDE_WORDS`)."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]{5,}", text)]
+    return [
+        side
+        for side, pattern in _RESOURCE_SIDE_RES.items()
+        if pattern.search(text)
+        or any(_one_edit(w, target) for w in words for target in _SIDE_WORDS[side])
+    ]
 
 
 # "deploy nginx:1.27 as sc-echo", "get cart:v9 up as tracker"; not "which service account
@@ -998,7 +1035,9 @@ def ground_request(
     }
     typed = unit_mentions(text)
     units = {unit_kind(unit): sorted(values) for unit, values in typed.values.items()}
-    sides = resource_sides(text)  # one side named: its sizes go to that side
+    # one side named: its sizes go to that side; none named: to the limit, as "give web
+    # 2GB of memory" means in every set_resources call of data v2 (230 of 230)
+    sides = resource_sides(text) or ["limit"]
     resources = named_resources(text, typed.strong)  # one named: no sizes of the other
     return Grounding(
         {**known, **words, **units},

@@ -953,8 +953,9 @@ def test_the_port_is_only_a_number_typed_as_a_port(registry):
 
 
 def test_a_size_typed_for_a_tool_with_a_request_and_a_limit_must_be_written(registry):
-    # the 2026-12-06 release: "drop its requested cpu to 4 cpus" set nothing of the kind
-    text = "finops flagged tracker, drop its cpu to 4 cpus"
+    # the 2026-12-06 release: "drop its requested cpu to 4 cpus" set nothing of the kind;
+    # with both sides named, either may take the size
+    text = "finops flagged tracker, drop its cpu request and limit to 4 cpus"
     grounding = ground_request(text, None)
     schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
     variants = [
@@ -974,6 +975,33 @@ def test_a_size_typed_for_a_tool_with_a_request_and_a_limit_must_be_written(regi
         registry.check_grounded(
             memory_only, grounding.live, required_kinds=grounding.required_kinds
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        # no side named: the limit, as in every such call of data v2; the release of
+        # 2026-12-07 09:14 wrote the request for 11 of them
+        ("can you give sierra 256MB of memory?", "limit"),
+        ("can we raise the ram on cobalt-job to 768 megs?", "limit"),
+        # a side named with a typo is named all the same
+        ("set the memory requets of onyx-aurora to half a gig?", "request"),
+        ("let's resevre ram 8GB for webhooks", "request"),
+        ("clamp lumen-web's memory limiit down to 768 megs", "limit"),
+        ("could we have auth ask the scheduler for 1536Mi of ram?", "request"),
+    ],
+)
+def test_a_size_goes_to_the_side_the_request_names_or_else_the_limit(registry, text, side):
+    grounding = ground_request(text, None)
+    schema = registry.call_schema(grounding.live, required_kinds=grounding.required_kinds)
+    variants = [
+        b["properties"]["args"]
+        for b in schema["anyOf"]
+        if b["properties"]["tool"]["const"] == "set_resources"
+    ]
+    assert {f for v in variants for f in v["required"] if f.startswith("memory")} == {
+        f"memory_{side}"
+    }
 
 
 @pytest.mark.parametrize(
