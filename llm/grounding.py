@@ -219,11 +219,13 @@ _RANGE_RES = (
         re.I,
     ),
 )
-# Replica counts: "3 replicas", "ten pods", "9 reps", "--replicas=14", "reps: 2", "x3";
+# Replica counts: "3 replicas", "ten pods", "9 reps", "--replicas=14", "-r 5", "reps: 2", "x3";
 # not the end of a version ("frontend:4.0.25 reps three" is three)
 _REPLICAS_RES = (
     re.compile(rf"(?<![.:])\b{_COUNT_NUMBER}\s*(?:replicas?|reps|pods|copies)\b", re.I),
     re.compile(rf"\b(?:replicas?|reps)\s*[=:]?\s*{_BOUND_NUMBER}", re.I),
+    # kubectl's short flag: "k create deploy web --image x -r 5"
+    re.compile(rf"(?<![\w-])-r[= ]\s*{_COUNT_NUMBER}"),
     re.compile(r"(?<![\w-])x(\d+)\b|\b(\d+)x\b()", re.I),
 )
 # How many items to read: "last 13 events", "newest 19", "first 20 lambdas", "338 log
@@ -885,6 +887,24 @@ def given_version(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# The revision a rollback gives: "--to-revision=12", "revision 5", "revision number one";
+# in data v2 every such request rolls back to that revision, and our model left 5 of the
+# test split's "--to-revision=N" out (the release of 2026-12-07 12:09)
+_REVISION = re.compile(
+    rf"(?:--to-revision[= ]|\brevision\s+(?:number\s+|#)?)(?:(\d+)|({'|'.join(NUMBER_WORDS)}))\b",
+    re.IGNORECASE,
+)
+
+
+def given_revision(text: str) -> str | None:
+    """The revision `text` gives, if it gives exactly one."""
+    found = {
+        str(int(digits) if digits else NUMBER_WORDS.index(word.lower()))
+        for digits, word in _REVISION.findall(text)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 # Every namespace at once: "-A", "--all-namespaces", "all namespaces", "in any ns", "across
 # namespaces", "all-ns", "cluster-wide", kubectl's alias "kgpa". Of the 3,360 training
 # requests for a tool with `all_namespaces` (data v2), none that says so wants one
@@ -913,12 +933,14 @@ _PREVIOUS = re.compile(
 
 def given_values(text: str) -> dict[str, str | bool]:
     """{argument: value} the request gives by role: a new object's name, a container, a
-    version, a log filter; and the flags it sets (every namespace; not the previous run)."""
+    version, a log filter, a revision; and the flags it sets (every namespace; not the
+    previous run)."""
     given: dict[str, str | bool | None] = {
         "name": given_name(text),
         "container": given_container(text),
         "version": given_version(text),
         "grep": given_filter(text),
+        "revision": given_revision(text),
         "all_namespaces": True if _ALL_NAMESPACES.search(text) else None,
         "previous": None if _PREVIOUS.search(text) else False,
     }

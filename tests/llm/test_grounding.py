@@ -13,6 +13,7 @@ from llm.grounding import (
     given_container,
     given_filter,
     given_name,
+    given_revision,
     given_values,
     given_version,
     ground_request,
@@ -1818,3 +1819,41 @@ def test_the_static_schema_leaves_needing_flags_alone(registry):
     (deploy,) = [b for b in registry.call_schema()["anyOf"]
                  if b["properties"]["tool"]["const"] == "deploy_app"]  # fmt: skip
     assert deploy["properties"]["args"]["properties"]["expose"]["type"] == "boolean"
+
+
+@pytest.mark.parametrize(
+    ("text", "revision"),
+    [
+        # the release of 2026-12-07 12:09 left these out
+        ("kubectl rollout undo deployment/falcon-ui --to-revision=12", 12),
+        ("rollout undo vault-job-svc --to-revision ten on cluster us-central", 10),
+        ("roll `kestrel-zephyr` all the way back to revision number one", 1),
+    ],
+)
+def test_a_revision_the_request_gives_must_be_written(registry, text, revision):
+    live = {"deployment": ["falcon-ui", "vault-job-svc", "kestrel-zephyr"]}
+    grounding = ground_request(text, live)
+    schema = registry.call_schema(
+        grounding.live, required_kinds=grounding.required_kinds, given=grounding.given
+    )
+    args = branch(schema, "rollback_deployment")["properties"]["args"]
+    assert "revision" in args["required"]
+    assert args["properties"]["revision"]["enum"] == [revision]
+
+
+def test_a_revision_is_given_only_as_one():
+    assert given_revision("every revision of login after 6 is flaky; take us back to 6") is None
+    assert given_revision("revision 3 or revision 4 of web?") is None
+    assert given_revision("roll back web") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "replicas"),
+    [
+        ("yo k create deploy payments --image solar-web:2025-08-09 -r 5 --port 443", "5"),
+        ("k create deploy tax-proxy --image docker.io/library/atlas:v2 -r six", "6"),
+    ],
+)
+def test_kubectls_short_replicas_flag_is_a_replica_count(text, replicas):
+    assert unit_mentions(text).values["replicas"] == {replicas}
+    assert "replicas" not in unit_mentions("rm -rf / on the build box").values
