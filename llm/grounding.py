@@ -575,7 +575,9 @@ def keyed_values(text: str) -> list[str]:
     return list(found)
 
 
-_ENV_KEY = re.compile(r"[A-Z][A-Z0-9_]*|[A-Za-z]\w*_\w*")  # as tools/request_schema._variable_like
+# A variable's name: upper case or joined by underscores, as tools/request_schema's
+# _variable_like reads one, and one letter too ("A=1" is typed with its value)
+_ENV_KEY = re.compile(r"[A-Z][A-Z0-9_]*|[A-Za-z]\w*_\w*")
 
 
 # "set LOG_LEVEL to debug", "change ENABLE to mail", "LOG_LEVEL should be trace": an
@@ -591,9 +593,11 @@ _NO_VALUE = frozenset("empty nothing blank none null unset".split())
 
 def typed_pairs(text: str) -> list[str]:
     """The environment variables `text` sets as `KEY=value` ("LOG_LEVEL=debug",
-    "--env=PORT=8080") or `KEY to value` ("set ENDPOINT_SAMPLE to 8"), in the order typed:
-    an upper-case key, the rest of the word (the next word) as its value. The call must
-    set each to exactly that value."""
+    "--env=PORT=8080", "http_proxy=http://proxy:3128") or `KEY to value` ("set
+    ENDPOINT_SAMPLE to 8", "LOG_LEVEL should be trace"), in the order typed: a key written
+    as a variable's name (`_ENV_KEY`; upper case for `KEY to value`), the rest of the word
+    (the next word) as its value. The call must set each to exactly that value, and a map
+    holds no other variable."""
     pairs: dict[str, int] = {}  # pair -> where it is typed
     for typed in re.finditer(r"\S+", text):
         parts = _clean(typed.group()).split("=")
