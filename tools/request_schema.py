@@ -122,9 +122,12 @@ def call_schema(
     named_words = set(choices or ())
     if choices is not None:  # before live enums: only the tools' own Literals narrow
         for branch in branches:
+            model = models[_tool_of(branch)]
             properties = branch["properties"]["args"].get("properties", {})
-            for field in _closed_choices(models[_tool_of(branch)]):
+            for field in _closed_choices(model):
                 properties[field] = _named_choice(properties[field], named_words)
+            for field in _unnamed_options(model, named_words):
+                properties[field] = _left_out(properties[field])
     words = live.pop(MENTIONED_KIND, None)
     pairs = _pairs(live.pop(PAIRS_KIND, None) or [])
     units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
@@ -249,6 +252,13 @@ def check_grounded(
                 raise InvalidCall(
                     f"{call.tool}.{field_name} = {value!r} is not what the request names "
                     f"({', '.join(named)})."
+                )
+        for field_name in _unnamed_options(model, words):
+            if (value := getattr(call.args, field_name)) is not None:
+                value = getattr(value, "value", value)  # a runtime is an Enum member
+                raise InvalidCall(
+                    f"{call.tool}.{field_name} = {value!r} is not in the request, which names "
+                    "none of its choices: leave it out, or ask."
                 )
     units = {UNIT_KINDS[k]: v for k, v in live.items() if k in UNIT_KINDS}
     keyed = _keyed(live.get(KEYED_KIND) or [])
@@ -401,6 +411,26 @@ def _named_choice_fields(model: type[StrictArgs], words: Container[str]) -> list
     """A tool's closed choices the request names a value of ("on ruby 3.3"): the call must
     write them, where a default would otherwise quietly replace what the user asked for."""
     return [f for f, schema in _closed_choices(model).items() if _named_values(schema, words)]
+
+
+def _unnamed_options(model: type[StrictArgs], words: Container[str]) -> list[str]:
+    """A tool's optional closed choices the request names no value of: the call leaves
+    them out. Left open, our model wrote runtime python3.10 into lambda_deploy_function
+    and ruby3.3 into lambda_update_config for requests that only set a variable (the
+    validation split, 2026-12-07): a change nobody asked for, in a call an operator may
+    approve without reading every argument. A required choice stays open ("deploy a
+    database": the model may still pick one, or ask)."""
+    return [
+        f
+        for f, schema in _closed_choices(model).items()
+        if not model.model_fields[f].is_required() and not _named_values(schema, words)
+    ]
+
+
+def _left_out(schema: dict[str, Any]) -> dict[str, Any]:
+    """An optional argument's schema that allows only leaving it out (null)."""
+    kept = {k: v for k, v in schema.items() if k not in ("anyOf", "enum", "type")}
+    return {**kept, "anyOf": [{"type": "null"}]}
 
 
 @functools.cache
@@ -974,6 +1004,8 @@ def _handler_like(word: str) -> bool:
     "index.main"), a class and a method ("com.acme.Handler::handleRequest"), or a custom
     runtime's "bootstrap". Every handler of data v2 is one; a handler typed with its keyword
     ("handler main") is the keyword's value anyway (`x-key`)."""
+    if "://" in word or word.lower().endswith(".zip"):
+        return False  # the code's location ("s3://builds/fn.zip"), not its entry point
     return "." in word or "::" in word or word.lower() == "bootstrap"
 
 

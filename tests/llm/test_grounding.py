@@ -674,6 +674,12 @@ def test_client_keeps_the_service_the_request_names(registry):
         ("which service account does pod cart-wt8gr run as (qa)?", None),
         ("wire up A_B=1 and C_D=2 as environment variables for quartz", None),
         ("deploy it as soon as you can", None),
+        # the validation split of 2026-12-07: deploy_service left these names out
+        ("please prepare redis with the name geo asap", "geo"),
+        ("we need one nginx server, name must be api", "api"),
+        ("one new PostgreSQL, his name graphql", "graphql"),
+        ("a redis for the team, its name is cache-9", "cache-9"),
+        ("tell me its name and status", None),
     ],
 )
 def test_the_name_a_request_gives(text, name):
@@ -1575,6 +1581,9 @@ def test_one_size_for_the_named_side_is_not_the_other_sides_too(registry):
         ("keep 1 warm instances of cloud function coupon-proxy-job", "1"),
         ("cold starts are killing latency on cloud function vote, keep one instance warm", "1"),
         ("Set min instancees of gcf river-ui to 1", "1"),
+        # the validation split of 2026-12-07: digits in the name, "always on"
+        ("set min instances of gcf nimbus-v3 to three", "3"),
+        ("cold starts hurt on cloud function vote, keep one instances always on", "1"),
     ],
 )
 def test_floors_of_instances_as_people_write_them(text, floor):
@@ -1857,3 +1866,68 @@ def test_a_revision_is_given_only_as_one():
 def test_kubectls_short_replicas_flag_is_a_replica_count(text, replicas):
     assert unit_mentions(text).values["replicas"] == {replicas}
     assert "replicas" not in unit_mentions("rm -rf / on the build box").values
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        # the validation split of 2026-12-07: our model kept get_events' default of 20
+        ("mail-job, the 35 newest events, fetch", "35"),
+        ("web is stuck pending, 29 msot recent events pls", "29"),
+        ("the 12 latest log lines of web", "12"),
+    ],
+)
+def test_a_recency_word_makes_a_number_a_count(text, count):
+    assert unit_mentions(text).values["items"] == {count}
+    assert "items" not in unit_mentions("find the 500 lines in its logs").values
+
+
+def test_an_optional_choice_the_request_names_no_value_of_is_left_out(registry):
+    # the validation split of 2026-12-07: runtimes nobody asked for ("ruby3.3" for a request
+    # that only sets a variable) written into lambda_update_config and lambda_deploy_function
+    live = {"aws_account": ["dev-aws"]}
+    text = "BATCH_SIZE=15 on lambda audit-job, pls define it"
+    runtime = branch(schema_for(registry, text, live), "lambda_update_config")["properties"]
+    assert runtime["args"]["properties"]["runtime"]["anyOf"] == [{"type": "null"}]
+    grounding = ground_request(text, live, CONTEXT)
+    unasked = registry.parse_call(
+        {
+            "tool": "lambda_update_config",
+            "args": {"name": "audit-job", "runtime": "ruby3.3", "env_set": {"BATCH_SIZE": "15"}},
+        }
+    )
+    with pytest.raises(InvalidCall, match="runtime = 'ruby3.3' is not in the request"):
+        registry.check_grounded(unasked, grounding.live)
+    # named, it must be written; a required choice stays open ("deploy a database")
+    text = "move lambda audit-job to ruby 3.3"
+    args = branch(schema_for(registry, text, live), "lambda_update_config")["properties"]["args"]
+    assert "runtime" in args["required"]
+    service = branch(schema_for(registry, "deploy a database", SCOPES), "deploy_service")
+    assert len(service["properties"]["args"]["properties"]["service"]["enum"]) > 1
+
+
+def test_a_code_location_is_no_handler(registry):
+    # the validation split of 2026-12-07: the s3:// bundle written as the handler too
+    live = {"aws_account": ["dev-aws"]}
+    text = "please push s3://ci-bundles/vault/1.0.7.zip onto lambda search"
+    args = branch(schema_for(registry, text, live), "lambda_deploy_function")["properties"]["args"]
+    assert args["properties"]["handler"]["anyOf"] == [{"type": "null"}]
+    assert args["properties"]["code"]["enum"] == ["s3://ci-bundles/vault/1.0.7.zip"]
+
+
+@pytest.mark.parametrize(
+    ("text", "deployment"),
+    [
+        # the validation split of 2026-12-07: our model listed every pod for these
+        ("po for ledger in backend ns", "ledger"),
+        ("kubectl get pods -l app=web cc @alice", "web"),
+        ("pods of web and ledger?", None),  # two named: either, or neither
+        ("pods in the backend ns", None),
+    ],
+)
+def test_a_deployment_named_once_is_the_one_whose_pods_are_listed(registry, text, deployment):
+    live = {**SCOPES, "deployment": ["ledger", "web"]}
+    args = branch(schema_for(registry, text, live), "list_pods")["properties"]["args"]
+    assert ("deployment" in args.get("required", [])) == (deployment is not None)
+    if deployment:
+        assert args["properties"]["deployment"]["enum"] == [deployment]
