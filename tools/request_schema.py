@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -39,6 +39,8 @@ MENTIONED_KIND = MENTIONED["x-live"]
 # such as the catalog service or a runtime takes a value the request names, when it names
 # any (llm/grounding.named_choices).
 CHOICE_KIND = "choice"
+# Other names people use for a closed choice's value (tools/k8s/catalog.py's services).
+CHOICE_SYNONYMS = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres"}
 # The environment variables the request sets as `KEY=value` (llm/grounding.typed_pairs):
 # the only entries a map argument may hold, each with exactly that value, and a tool's one
 # map must set them all.
@@ -155,8 +157,12 @@ def call_schema(
                 elif keyed_valid := _keyed_values(model, field, keyed):
                     valid = keyed_valid
                 else:
-                    typed = _field_words(model, field, words, units, required, given)
-                    elsewhere = _keyed_elsewhere(model, field, keyed)
+                    typed = _field_words(
+                        model, field, words, units, required, given, acted_on=_acted_on(model, live)
+                    )
+                    elsewhere = _keyed_elsewhere(model, field, keyed) | _choice_words(
+                        model, named_words
+                    )
                     valid = [w for w in typed if _valid_value(model, field, w)]
                     valid = [w for w in valid if w not in elsewhere]
                 properties[field] = _apply_live_enums(properties[field], {MENTIONED_KIND: valid})
@@ -311,8 +317,21 @@ def check_grounded(
         typed = value if isinstance(value, list) else [value]
         allowed = set(known)
         if kind == MENTIONED_KIND:
-            allowed = set(_field_words(model, field_name, list(known), units, required, given))
+            allowed = set(
+                _field_words(
+                    model,
+                    field_name,
+                    list(known),
+                    units,
+                    required,
+                    given,
+                    acted_on=_acted_on(model, live),
+                )
+            )
             allowed -= _keyed_elsewhere(model, field_name, keyed)
+            allowed -= _choice_words(model, live.get(CHOICE_KIND) or ())
+            if field_name in _given_fields(model, given):  # checked above: it is the value
+                allowed.add(str(given[field_name]))
             allowed |= set(_keyed_values(model, field_name, keyed))  # typed with its keyword
             # the call holds parsed values: "1.5G" typed and offered is "1500M" once parsed
             allowed |= {p for word in allowed if (p := _parsed(model, field_name, word))}
@@ -681,6 +700,8 @@ def _field_words(
     units: dict[str, list[str]],
     required_kinds: Container[str] = (),
     given: Mapping[str, str | bool] | None = None,
+    *,
+    acted_on: Collection[str] = (),
 ) -> list[str]:
     """The words a typed argument may take: the request's bare words and numbers, the
     numbers typed with the argument's own unit, and range bounds the tool has no
@@ -721,8 +742,17 @@ def _field_words(
         return [w for w in words if _handler_like(w)]
     if shape == "image":
         return _image_like(words)
-    if shape == "container":
-        words = [w for w in words if not _DEPLOYMENT_POD.fullmatch(w)]
+    if shape == "text":  # free text: only the text the request gives it (`given`)
+        return []
+    if shape == "container":  # not a pod, nor the deployment acted on, nor a size
+        words = [
+            w
+            for w in words
+            if not _DEPLOYMENT_POD.fullmatch(w)
+            and w not in acted_on
+            and not _QUANTITY_LIKE.fullmatch(w)
+            and w.lower() not in _NOT_A_CONTAINER
+        ]
     own = set(_unit_fields(model).values())
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
@@ -752,6 +782,32 @@ def _typed_shapes(model: type[StrictArgs]) -> dict[str, str]:
     return {
         name: shape for name, schema in properties.items() if (shape := _kind_of(schema, "x-names"))
     }
+
+
+# Containers as our model wrote them where the request named none (the validation split,
+# 2026-12-07): the deployment the call acts on ("bump user-service's memory ceiling"), a
+# size ("3gb", "1" of "1.5Gi") and the word "log" ("comb the web-1 log for error"). No
+# container of data v2 is one of these: 726 are named, none after its own deployment.
+_QUANTITY_LIKE = re.compile(r"\d+(?:\.\d+)?[a-z]*", re.IGNORECASE)
+_NOT_A_CONTAINER = frozenset({"log"})
+
+
+def _acted_on(model: type[StrictArgs], live: Mapping[str, list[str]]) -> list[str]:
+    """The deployment a tool that acts on one acts on, when the request names exactly one
+    (llm/grounding.py narrows the known deployments to the named ones). A pod's logs act
+    on a pod: there "-c worker" may name a container like a deployment."""
+    named = live.get("deployment") or []
+    acts = "deployment" in _live_fields(model).values()
+    return list(named) if acts and len(named) == 1 else []
+
+
+def _choice_words(model: type[StrictArgs], words: Iterable[str]) -> set[str]:
+    """The words that name a value of one of the tool's closed choices (or its synonym):
+    the choice's, never another typed argument's. Our model named the deployment of "get
+    Redis on 16-alpine provisioned" "redis" (7 requests of the validation split,
+    2026-12-07); no deploy_service call of data v2 is named after its service."""
+    values = {v for schema in _closed_choices(model).values() for v in schema["enum"]}
+    return {w for w in words if w in values or CHOICE_SYNONYMS.get(w) in values}
 
 
 # A Deployment's pod: its name, the pod template hash and a random suffix, both from

@@ -121,6 +121,11 @@ MENTIONED_IMAGE = {**MENTIONED, "x-names": "image"}
 # A container's name as typed: never the name of a Deployment's pod ("web-7d4b9c8f6d-x2x9k":
 # Kubernetes adds the template hash and a suffix to pods, never to containers).
 MENTIONED_CONTAINER = {**MENTIONED, "x-names": "container"}
+# Free text as typed: a description or a note, only ever the text the request gives it
+# (llm/grounding.given_description: a quoted text, or the words after "description"). Left
+# to the model, ours wrote "hotfix for timeouts" and "redis://redis:6379" into requests that
+# gave none (12 calls of the validation split, 2026-12-07).
+MENTIONED_TEXT = {**MENTIONED, "x-names": "text"}
 TypedEnvName = Annotated[EnvName, Field(json_schema_extra=MENTIONED_VARIABLE)]
 """The name of a variable to remove, as typed."""
 

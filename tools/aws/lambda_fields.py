@@ -16,6 +16,7 @@ from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
 from tools.validation import (
     MENTIONED,
+    MENTIONED_TEXT,
     MENTIONED_VARIABLE,
     EnvValue,
     mentioned_with_key,
@@ -131,7 +132,9 @@ RoleName = Annotated[
 S3ZipUri = Annotated[
     str, Field(pattern=S3_ZIP_URI, min_length=10, max_length=1090, json_schema_extra=MENTIONED)
 ]
-Description = Annotated[str, Field(pattern=DESCRIPTION, max_length=200)]
+Description = Annotated[
+    str, Field(pattern=DESCRIPTION, max_length=200, json_schema_extra=MENTIONED_TEXT)
+]
 LambdaEnvName = Annotated[str, Field(pattern=ENV_NAME, min_length=2, max_length=128)]
 LambdaEnv = Annotated[
     dict[LambdaEnvName, EnvValue],

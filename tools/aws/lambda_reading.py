@@ -16,7 +16,7 @@ from tools.aws.lambda_common import (
 from tools.aws.lambda_fields import FUNCTION_NAME, FunctionArgs, LambdaArgs
 from tools.base import StrictArgs, ToolResult
 from tools.context import ToolContext
-from tools.validation import mentioned_with_unit
+from tools.validation import MENTIONED, mentioned_with_unit
 
 MAX_SCANNED = 2000
 """Stop listing after this many functions: a chat answer never needs more."""
@@ -25,7 +25,12 @@ MAX_SCANNED = 2000
 class ListFunctionsArgs(LambdaArgs):
     """List the Lambda functions of an account."""
 
-    prefix: Annotated[str, Field(pattern=FUNCTION_NAME, max_length=64)] | None = None
+    # typed (a word of the request): our model made up "sync" and "img-" for requests that
+    # named no prefix (the validation split, 2026-12-07)
+    prefix: (
+        Annotated[str, Field(pattern=FUNCTION_NAME, max_length=64, json_schema_extra=MENTIONED)]
+        | None
+    ) = None
     """Only functions whose name starts with this, e.g. "billing-"."""
     limit: int = Field(default=50, ge=1, le=200, json_schema_extra=mentioned_with_unit("items"))
     """At most this many functions in the answer."""

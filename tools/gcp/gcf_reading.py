@@ -11,7 +11,7 @@ from tools.context import ToolContext
 from tools.gcp.gcf_api import REQUEST_TIMEOUT_S, clean_text, functions_client, gcp_errors
 from tools.gcp.gcf_common import GcfReadTool, require_function, view_function
 from tools.gcp.gcf_fields import FunctionArgs, GcfArgs
-from tools.validation import mentioned_with_unit
+from tools.validation import MENTIONED, mentioned_with_unit
 
 MAX_SCANNED = 2000
 """Stop listing after this many functions: a chat answer never needs more."""
@@ -21,7 +21,10 @@ PREFIX = r"^[a-z][a-z0-9-]{0,62}$"
 class ListFunctionsArgs(GcfArgs):
     """List the Cloud Functions of a project's region."""
 
-    prefix: Annotated[str, Field(pattern=PREFIX, max_length=63)] | None = None
+    # typed (a word of the request), as Lambda's prefix
+    prefix: (
+        Annotated[str, Field(pattern=PREFIX, max_length=63, json_schema_extra=MENTIONED)] | None
+    ) = None
     """Only functions whose name starts with this, e.g. "billing-"."""
     limit: int = Field(default=50, ge=1, le=200, json_schema_extra=mentioned_with_unit("items"))
     """At most this many functions in the answer."""
