@@ -78,7 +78,8 @@ acts on: the deployment enum narrows to the named ones (`named_known`), so a mod
 answer `web` to a request about `sc-web`. A request that names none cannot act on one
 ("update it to api:v2", "k scale deploy --replicas=10"): the model has to ask which. (The
 deployments are the cluster's, so a name typed wrong is none of them, and asking is right.)
-One named is also written where a tool only may take it: "po for ledger" lists ledger's pods.
+One named is also written where a tool only may take it: "po for ledger" lists ledger's pods;
+and a list of deployments is no answer about one ("kubectl get deploy search -o yaml").
 
 Where a call acts (cluster, namespace, AWS account, GCP project) is grounded the same way
 (`ground_scopes`): when the request names known ones ("us central", "in staging", "the

@@ -49,6 +49,11 @@ class StrictArgs(BaseModel):
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
+    lists: ClassVar[str | None] = None
+    """The `x-live` kind of the objects the tool lists (list_deployments: "deployment"). A
+    request that names one such object asks about it, not for the list
+    (tools/request_schema.py); not part of the args or their schema."""
+
 
 class Target(BaseModel):
     """Where a call acts. `scope` is a Kubernetes cluster alias or a cloud account alias."""

@@ -197,6 +197,11 @@ def call_schema(
             args["properties"] = properties
             args["required"] = sorted({*args.get("required", []), *pinned})
             branches[index] = {**branch, "properties": {**branch["properties"], "args": args}}
+    # A list of the kind of object the request names one of is not what it asks for:
+    # "kubectl get deploy search -o yaml" lists no deployments (our model listed them for
+    # 6 requests of the validation split, 2026-12-07; no list_deployments request of data
+    # v2 names a deployment).
+    branches = [b for b in branches if models[_tool_of(b)].lists not in required]
     # Needing flags are split for a request only: the static schema (the adapter's
     # schema hash) describes the tools, not how one request's decoding is narrowed.
     return {
@@ -233,6 +238,12 @@ def check_grounded(
     with a unit or a `KEY=value` pair left out. The decoding grammar enforces this on our
     server; the check holds for any model behind the client."""
     required, omitted = set(required_kinds), set(omitted_kinds)
+    if model.lists in required:
+        named = ", ".join(live.get(model.lists) or [])
+        raise InvalidCall(
+            f"{call.tool} lists every {model.lists}, but the request names one ({named}): "
+            "answer about that one, or ask."
+        )
     for field_name, chosen in _judged_fields(model, judged).items():
         if (value := getattr(call.args, field_name)) != chosen:
             raise InvalidCall(f"{call.tool}.{field_name} = {value!r}: it must be {chosen!r}.")

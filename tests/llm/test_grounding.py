@@ -2066,3 +2066,19 @@ def test_a_prefix_is_a_word_the_request_types(registry):
     # one given as a pattern is the prefix
     args = branch(schema_for(registry, "lambda names ^sync-", live), "lambda_list_functions")
     assert args["properties"]["args"]["properties"]["prefix"]["enum"] == ["sync-"]
+
+
+def test_a_list_is_not_the_answer_about_one_of_its_objects(registry):
+    # the validation split of 2026-12-07: "kubectl get deploy search -o yaml" listed them all
+    live = {**SCOPES, "deployment": ["search", "web"]}
+    assert "list_deployments" not in tools_in(
+        schema_for(registry, "kubectl get deploy search -o yaml", live)
+    )
+    assert "describe_deployment" in tools_in(
+        schema_for(registry, "kubectl get deploy search -o yaml", live)
+    )
+    assert "list_deployments" in tools_in(schema_for(registry, "kubectl get deploy -o wide", live))
+    grounding = ground_request("kubectl get deploy search -o yaml", live, CONTEXT)
+    listing = registry.parse_call({"tool": "list_deployments", "args": {}})
+    with pytest.raises(InvalidCall, match="lists every deployment, but the request names one"):
+        registry.check_grounded(listing, grounding.live, required_kinds=grounding.required_kinds)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
@@ -48,6 +48,8 @@ def list_deployment_pods(apis: KubeApis, *, deployment: dict[str, Any]) -> list[
 
 class ListDeploymentsArgs(NamespacedArgs):
     """List deployments."""
+
+    lists: ClassVar[str | None] = "deployment"
 
     all_namespaces: bool = False
     """List deployments of every namespace instead of one."""
