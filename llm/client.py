@@ -213,10 +213,17 @@ class ToolCallClient:
         # never riskier than what the classifier offered: a timeout it cannot write is no
         # reason to offer deleting the function
         ceiling = max((self.registry.get(t).base_risk.rank for t in actions), default=0)
+        # nor a read for a change: "raise the timeout on cloud function maple" (no timeout
+        # typed) got gcf_describe_function from our model, 6 requests of the validation
+        # split (2026-12-07); the decline asks for the value instead
+        reads = self.registry.read_only_names()
+        changes = any(tool not in reads for tool in actions)
         alternatives = tuple(
             tool
             for tool in offer.alternatives
-            if self.registry.get(tool).base_risk.rank <= ceiling and self._acts_on_a_name(tool)
+            if self.registry.get(tool).base_risk.rank <= ceiling
+            and self._acts_on_a_name(tool)
+            and not (changes and tool in reads)
         )
         if alternatives:
             others = dataclasses.replace(grounding, offered_tools=alternatives)

@@ -37,7 +37,9 @@ When no offered action can be written for the request (a name it needs was never
 the name it types is no known deployment), the client offers two things more:
 - the first action the classifier ranks next (down to ALTERNATIVE_FLOOR,
   `Offer.alternatives`) that the request can fill, that acts on a name (a list would fit any
-  request) and is no riskier than the offered ones: "auth-token is maxing out its RAM, up it
+  request), is no riskier than the offered ones and no read standing in for a change ("raise
+  the timeout on cloud function maple" asks which timeout, it does not describe maple):
+  "auth-token is maxing out its RAM, up it
   to 768MB" reads as set_resources (0.97), but no deployment is called auth-token, and
   lambda_update_config (0.02) can be written;
 - the decline, held back till then (`Offer.decline`), or clarify when the classifier is sure

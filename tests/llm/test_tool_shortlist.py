@@ -277,8 +277,9 @@ def test_an_action_the_request_cannot_fill_gives_way_to_the_next_it_can(encoder)
     assert written == {"lambda_update_config", "clarify"}
 
 
-def test_the_next_action_is_never_riskier_than_the_offered_one(encoder):
-    """A timeout the request does not give is no reason to offer deleting the function."""
+def test_the_next_action_is_never_riskier_than_the_offered_one_nor_a_read_for_a_change(encoder):
+    """A timeout the request does not give is no reason to offer deleting the function, nor
+    to describe it instead: the decline asks (the validation split, 2026-12-07)."""
     shortlist = fixed_shortlist(
         encoder,
         {
@@ -294,8 +295,22 @@ def test_the_next_action_is_never_riskier_than_the_offered_one(encoder):
     offered, written = offered_branches(
         shortlist, "raise the timeout on cloud function maple", {}, answer
     )
-    assert "gcf_delete_function" not in offered
-    assert written == {"gcf_describe_function", "clarify"}
+    assert "gcf_delete_function" not in offered and "gcf_describe_function" not in offered
+    assert written == {"clarify"}
+
+
+def test_a_read_may_stand_in_for_a_read(encoder):
+    """No deployment is called auth-token: its logs stand in for describing it."""
+    shortlist = fixed_shortlist(
+        encoder,
+        {"describe_deployment": 0.9, "get_pod_logs": 0.06, "clarify": 0.02, "no_action": 0.02},
+        mass=0.55,
+    )
+    answer = '{"tool":"get_pod_logs","args":{"name":"auth-token"}}'
+    offered, written = offered_branches(
+        shortlist, "what is auth-token doing?", {"deployment": ["web"]}, answer
+    )
+    assert "get_pod_logs" in offered and "get_pod_logs" in written
 
 
 def test_a_list_never_stands_in_for_an_action_the_request_cannot_fill(encoder):
