@@ -39,9 +39,8 @@ the name it types is no known deployment), the client offers two things more:
   `Offer.alternatives`) that the request can fill, that acts on a name (a list would fit any
   request), is no riskier than the offered ones and no read standing in for a change ("raise
   the timeout on cloud function maple" asks which timeout, it does not describe maple):
-  "auth-token is maxing out its RAM, up it
-  to 768MB" reads as set_resources (0.97), but no deployment is called auth-token, and
-  lambda_update_config (0.02) can be written;
+  "auth-token is maxing out its RAM, up it to 768MB" reads as set_resources (0.97), but no
+  deployment is called auth-token, and lambda_update_config (0.02) can be written;
 - the decline, held back till then (`Offer.decline`), or clarify when the classifier is sure
   of the action (at least SURE_ASKED, `Offer.sure_action`): the request asks for it without
   saying on what ("create a namespace", "please delete the deployment"), and asking for the
