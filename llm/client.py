@@ -142,7 +142,10 @@ class ToolCallClient:
         )
         if self.shortlist is not None:
             offer = self.shortlist.offered(
-                text, self.registry.names(), read_only=self.registry.read_only_names()
+                text,
+                self.registry.names(),
+                read_only=self.registry.read_only_names(),
+                opposites=self.registry.opposites(),
             )
             grounding = dataclasses.replace(
                 grounding, offered_tools=offer.tools, judged=offer.judged

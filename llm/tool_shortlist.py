@@ -47,6 +47,12 @@ the name it types is no known deployment), the client offers two things more:
   missing value is the answer a user can act on. The classifier's no_action refused 10 of
   the test split's 112 clarify requests that way (2026-12-07).
 
+A tool and its opposite (`Tool.opposite`: cordon_node and uncordon_node) are offered
+together: requests for the two differ by a word or a negation ("enable scheduling on
+node-32", "set spec.unschedulable=true"), which the encoder hardly tells apart, and the
+classifier picked the wrong one of the pair for 10 requests of the validation split. With
+both offered our model chose: 7 of them won, 3 others lost (2026-12-07).
+
 The shortlist also judges one argument: why no_action declines (out_of_scope, chit_chat,
 unsafe), with a small classifier on the same embeddings (`ArgumentHead`). Our model wrote
 the wrong reason in 25 of its 39 no_action answers on the validation split; the head is
@@ -67,7 +73,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -352,14 +358,20 @@ class ToolShortlist:
         return {self.weights.tools[i]: round(float(probs[i]), 4) for i in order}
 
     def offered(
-        self, text: str, registry_tools: Sequence[str], *, read_only: Collection[str] = ()
+        self,
+        text: str,
+        registry_tools: Sequence[str],
+        *,
+        read_only: Collection[str] = (),
+        opposites: Mapping[str, str] | None = None,
     ) -> Offer:
         """The tools the grammar offers for `text`: the most probable until `mass`, and the
         decline the classifier prefers, unless the declines are below DECLINE_FLOOR and every
         offered tool is in `read_only` or one change is offered, at least SURE_CHANGE sure.
-        A tool the classifier does not know (added to the registry after training) is offered
-        too: nothing rules it out. `judged` holds no_action's reason when the shortlist has
-        its classifier."""
+        An offered tool's opposite (`opposites`, the registry's `Tool.opposite`) is offered
+        with it. A tool the classifier does not know (added to the registry after training)
+        is offered too: nothing rules it out. `judged` holds no_action's reason when the
+        shortlist has its classifier."""
         vector = self._encoder.encode([text])[0]
         probs = self._probs(vector)
         known = self.weights.tools
@@ -381,6 +393,9 @@ class ToolShortlist:
             and not (set(DECLINES) & unknown)
             and sum(probability[tool] for tool in rated) < DECLINE_FLOOR
         )
+        # the decline was judged on the classifier's own choice; the opposite rides along
+        pairs = opposites or {}
+        actions |= {pairs[tool] for tool in actions if tool in pairs} & set(registry_tools)
         chosen = actions if confident else actions | declines
         sure = [tool for tool in actions if probability.get(tool, 0.0) >= SURE_ASKED]
         alternatives = [
