@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -147,6 +148,7 @@ class ToolCallClient:
                 read_only=self.registry.read_only_names(),
                 opposites=self.registry.opposites(),
             )
+            offer = self._with_a_taker_of_given(offer, grounding.given)
             grounding = dataclasses.replace(
                 grounding, offered_tools=offer.tools, judged=offer.judged
             )
@@ -234,6 +236,27 @@ class ToolCallClient:
             next_action = [tool for tool in alternatives if tool in fillable][:1]
         chosen = {*actions, *next_action, decline}
         return tuple(tool for tool in self.registry.names() if tool in chosen)
+
+    def _with_a_taker_of_given(self, offer: Offer, given: Mapping[str, str | bool]) -> Offer:
+        """`offer`, plus the first alternative with an argument for a value the request
+        gives by its role (a log filter, a container: `Grounding.given`) when no offered
+        action has one. What the user typed has to land somewhere: "scan the output of pod
+        x for exception" got describe_pod alone, which has no filter; with get_pod_logs
+        offered too our model read the logs (the validation split, 2026-12-07: 2 won, none
+        lost). The model still chooses."""
+        actions = [tool for tool in offer.tools if tool not in DECLINES]
+        for key in (key for key, value in given.items() if isinstance(value, str)):
+            if any(key in self.registry.args_model(tool).model_fields for tool in actions):
+                continue
+            for tool in offer.alternatives:
+                if key in self.registry.args_model(tool).model_fields:
+                    chosen = {*offer.tools, tool}
+                    return dataclasses.replace(
+                        offer,
+                        tools=tuple(t for t in self.registry.names() if t in chosen),
+                        alternatives=tuple(t for t in offer.alternatives if t != tool),
+                    )
+        return offer
 
     def _acts_on_a_name(self, tool: str) -> bool:
         """Whether `tool` needs a value the request gives. A stand-in for an action the

@@ -54,10 +54,10 @@ into a typed `version`, and a log filter it asks for ("grep panic", "lines conta
 OOM") into a typed `grep`, a description it gives ('publish web as "canary build"') into a
 typed `description` (free text takes nothing else, `given_description`), and a prefix it
 gives as a pattern ("^report-", "img-*", "api-something") into a typed `prefix`
-(`Grounding.given`). A container is no size, no "log" and not the deployment acted on; a
-word that names one of a tool's closed choices ("redis", "postgresql") is that choice's,
-never another of its arguments. Flags are given the same way: "-A", "all
-namespaces", "in any ns" set `all_namespaces`; a request that does not ask for a
+(`Grounding.given`). A container is no size, no "log", not the deployment acted on and
+no known cluster or namespace; a word that names one of a tool's closed choices ("redis",
+"postgresql") is that choice's, never another of its arguments. Flags are given the same
+way: "-A", "all namespaces", "in any ns" set `all_namespaces`; a request that does not ask for a
 container's previous run ("--previous", "before it crashed", "the old container") cannot
 read it (`previous` is false).
 

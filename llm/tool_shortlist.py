@@ -47,6 +47,11 @@ the name it types is no known deployment), the client offers two things more:
   missing value is the answer a user can act on. The classifier's no_action refused 10 of
   the test split's 112 clarify requests that way (2026-12-07).
 
+A value the request gives by its role (a log filter, a container; llm/grounding.py) has to
+land somewhere: when no offered action has an argument for it, the client offers the first
+action the classifier ranks next (`Offer.alternatives`) that has one too ("scan the output
+of pod x for exception": describe_pod, and get_pod_logs, which filters).
+
 A tool and its opposite (`Tool.opposite`: cordon_node and uncordon_node) are offered
 together: requests for the two differ by a word or a negation ("enable scheduling on
 node-32", "set spec.unschedulable=true"), which the encoder hardly tells apart, and the

@@ -158,7 +158,14 @@ def call_schema(
                     valid = keyed_valid
                 else:
                     typed = _field_words(
-                        model, field, words, units, required, given, acted_on=_acted_on(model, live)
+                        model,
+                        field,
+                        words,
+                        units,
+                        required,
+                        given,
+                        acted_on=_acted_on(model, live),
+                        scopes=_scope_values(live),
                     )
                     elsewhere = _keyed_elsewhere(model, field, keyed) | _choice_words(
                         model, named_words
@@ -337,6 +344,7 @@ def check_grounded(
                     required,
                     given,
                     acted_on=_acted_on(model, live),
+                    scopes=_scope_values(live),
                 )
             )
             allowed -= _keyed_elsewhere(model, field_name, keyed)
@@ -713,6 +721,7 @@ def _field_words(
     given: Mapping[str, str | bool] | None = None,
     *,
     acted_on: Collection[str] = (),
+    scopes: Collection[str] = (),
 ) -> list[str]:
     """The words a typed argument may take: the request's bare words and numbers, the
     numbers typed with the argument's own unit, and range bounds the tool has no
@@ -755,12 +764,13 @@ def _field_words(
         return _image_like(words)
     if shape == "text":  # free text: only the text the request gives it (`given`)
         return []
-    if shape == "container":  # not a pod, nor the deployment acted on, nor a size
+    if shape == "container":  # not a pod, the deployment acted on, a scope, nor a size
         words = [
             w
             for w in words
             if not _DEPLOYMENT_POD.fullmatch(w)
             and w not in acted_on
+            and w not in scopes
             and not _QUANTITY_LIKE.fullmatch(w)
             and w.lower() not in _NOT_A_CONTAINER
         ]
@@ -797,10 +807,11 @@ def _typed_shapes(model: type[StrictArgs]) -> dict[str, str]:
 
 # Containers as our model wrote them where the request named none (the validation split,
 # 2026-12-07): the deployment the call acts on ("bump user-service's memory ceiling"), a
-# size ("3gb", "1" of "1.5Gi") and the word "log" ("comb the web-1 log for error"). No
-# container of data v2 is one of these: 726 are named, none after its own deployment.
+# size ("3gb", "1" of "1.5Gi") and the words for what a log read reads ("comb the web-1
+# log for error", "scan the output of pod x for exception"). No container of data v2 is
+# one of these: 726 are named, none after its own deployment.
 _QUANTITY_LIKE = re.compile(r"\d+(?:\.\d+)?[a-z]*", re.IGNORECASE)
-_NOT_A_CONTAINER = frozenset({"log"})
+_NOT_A_CONTAINER = frozenset({"log", "output"})
 
 
 def _acted_on(model: type[StrictArgs], live: Mapping[str, list[str]]) -> list[str]:
@@ -810,6 +821,15 @@ def _acted_on(model: type[StrictArgs], live: Mapping[str, list[str]]) -> list[st
     named = live.get("deployment") or []
     acts = "deployment" in _live_fields(model).values()
     return list(named) if acts and len(named) == 1 else []
+
+
+def _scope_values(live: Mapping[str, list[str]]) -> set[str]:
+    """The known clusters and namespaces: where a call acts, never a container in it. Our
+    model wrote the namespace of "scan the output of pod reports-8qw6 (us-central/ci)" as
+    the container (the validation split, 2026-12-07); none of the 726 containers of data
+    v2 is a known cluster or namespace. A container the request names as one ("the
+    monitoring container") is given, and written all the same."""
+    return {value for kind in ("cluster", "namespace") for value in live.get(kind) or ()}
 
 
 def _choice_words(model: type[StrictArgs], words: Iterable[str]) -> set[str]:

@@ -1978,15 +1978,37 @@ def test_a_container_is_no_size_nor_the_deployment_acted_on(registry, text, not_
 
 def test_log_is_no_container_but_a_named_one_still_is(registry):
     live = {**SCOPES, "deployment": ["worker", "web"]}
-    text = "comb the ledger-qbhknvpv9n-487v5 log for error"
-    args = branch(schema_for(registry, text, live), "get_pod_logs")["properties"]["args"]
-    assert "log" not in json.dumps(args["properties"]["container"])
+    for text, word in [
+        ("comb the ledger-qbhknvpv9n-487v5 log for error", "log"),
+        ("scan the output of pod webhooks-dzdngggk6f-x9n52 for exception", "output"),
+    ]:
+        args = branch(schema_for(registry, text, live), "get_pod_logs")["properties"]["args"]
+        assert f'"{word}"' not in json.dumps(args["properties"]["container"])
     # a pod's logs act on a pod: a container may be named like a deployment
     text = "what's `web` saiyng in `nimbus-v3-1`?"
     grounding = ground_request(text, live, CONTEXT)
     call = registry.parse_call(
         {"tool": "get_pod_logs", "args": {"name": "nimbus-v3-1", "container": "web"}}
     )
+    registry.check_grounded(call, grounding.live, given=grounding.given)
+
+
+def test_a_known_cluster_or_namespace_is_no_container_unless_named_as_one(registry):
+    """The validation split of 2026-12-07: the namespace "ci" became the container."""
+    live = {**SCOPES, "namespace": [*SCOPES["namespace"], "ci"]}
+    text = "scan the output of pod reports-8qw6zczh9s-wzwzd (us-central/ci) for exception"
+    grounding = ground_request(text, live, CONTEXT)
+    args = branch(schema_for(registry, text, live), "get_pod_logs")["properties"]["args"]
+    container = json.dumps(args["properties"]["container"])
+    assert '"ci"' not in container and "us-central" not in container
+    pod = {"name": "reports-8qw6zczh9s-wzwzd", "grep": "exception"}
+    call = registry.parse_call({"tool": "get_pod_logs", "args": {**pod, "container": "ci"}})
+    with pytest.raises(InvalidCall, match="container"):
+        registry.check_grounded(call, grounding.live, given=grounding.given)
+    # named as a container it is one
+    text = "grep exception in the logs of the ci container in pod reports-8qw6zczh9s-wzwzd"
+    grounding = ground_request(text, live, CONTEXT)
+    assert grounding.given["container"] == "ci"
     registry.check_grounded(call, grounding.live, given=grounding.given)
 
 

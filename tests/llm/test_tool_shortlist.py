@@ -15,6 +15,7 @@ from llm_fake_openai import FakeOpenAI
 from llm.client import ToolCallClient
 from llm.errors import ArtifactError, UnusableOutput
 from llm.tool_shortlist import (
+    ALTERNATIVE_FLOOR,
     DECLINE_FLOOR,
     SURE_ASKED,
     SURE_CHANGE,
@@ -316,6 +317,29 @@ def test_an_action_the_request_cannot_fill_gives_way_to_the_next_it_can(encoder)
     offered, written = offered_branches(shortlist, text, {"deployment": ["web"]}, answer)
     assert offered == ("lambda_update_config", "set_resources", "clarify")
     assert written == {"lambda_update_config", "clarify"}
+
+
+def test_a_value_given_by_its_role_brings_a_tool_that_can_take_it(encoder):
+    """describe_pod has no log filter; the request gives one ("for exception")."""
+    probabilities = {"describe_pod": 0.95, "get_pod_logs": 0.02, "no_action": 0.01}
+    pod = "webhooks-dzdngggk6f-x9n52"
+    text = f"scan the output of pod {pod} for exception"
+    answer = f'{{"tool":"get_pod_logs","args":{{"name":"{pod}","grep":"exception"}}}}'
+    offered, written = offered_branches(fixed_shortlist(encoder, probabilities), text, {}, answer)
+    assert offered == ("describe_pod", "get_pod_logs")  # a sure read: no decline
+    assert written == set(offered)
+    # an offered tool that takes it, a request that gives nothing by role, or a tool below
+    # ALTERNATIVE_FLOOR: nothing more
+    describe = f'{{"tool":"describe_pod","args":{{"name":"{pod}"}}}}'
+    logs = f'{{"tool":"get_pod_logs","args":{{"name":"{pod}","container":"envoy"}}}}'
+    for probs, request, expected in [
+        ({"get_pod_logs": 0.95, "set_image": 0.02}, f"envoy container logs of pod {pod}", logs),
+        (probabilities, f"describe pod {pod}", describe),
+        ({**probabilities, "get_pod_logs": ALTERNATIVE_FLOOR / 2}, text, describe),
+    ]:
+        shortlist = fixed_shortlist(encoder, probs)
+        offered, _ = offered_branches(shortlist, request, {}, expected)
+        assert len([tool for tool in offered if tool != "no_action"]) == 1, (probs, offered)
 
 
 def test_the_next_action_is_never_riskier_than_the_offered_one_nor_a_read_for_a_change(encoder):
