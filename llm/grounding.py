@@ -76,8 +76,9 @@ and it must be written.
 A known deployment the request names by its name ("scale sc-web to 3") is the one the call
 acts on: the deployment enum narrows to the named ones (`named_known`), so a model cannot
 answer `web` to a request about `sc-web`. A request that names none cannot act on one
-("update it to api:v2", "k scale deploy --replicas=10"): the model has to ask which. (The
-deployments are the cluster's, so a name typed wrong is none of them, and asking is right.)
+("update it to api:v2": an image's repository names none; "k scale deploy --replicas=10"):
+the model has to ask which. (The deployments are the cluster's, so a name typed wrong is
+none of them, and asking is right.)
 One named is also written where a tool only may take it: "po for ledger" lists ledger's pods;
 and a list of deployments is no answer about one ("kubectl get deploy search -o yaml").
 
@@ -1098,9 +1099,19 @@ def ground_scopes(
 NAMED_KINDS = ("deployment",)
 
 
+# An image reference typed as one word: [registry/path/]repository:tag or @digest. Not a
+# variable (KEY=value), a URL (redis://cache:6379) nor "web:" (a name, then a colon).
+_IMAGE_REFERENCE = re.compile(r"(?<!\S)[`'\"]*(?:[\w.-]+/)*[\w.-]+[:@][\w.-]*\w[`'\"]*(?!\S)")
+
+
 def named_known(text: str, values: list[str]) -> list[str]:
     """The known `values` that `text` names as a word ("web", "`web`", "billing/worker",
-    "web.env += X=1")."""
+    "web.env += X=1"). An image's repository names no deployment: in "change the image on
+    `cart` to web:1.25" only cart is named, and "update it to api:v2" names none (of the
+    expected calls of data v2 whose request types a known deployment only so, none acts on
+    it; our model set the image of `api` for "update it to api:2025-04-03", the validation
+    split of 2026-12-07)."""
+    text = _IMAGE_REFERENCE.sub(" ", text)
     words = {w.lower() for w in mentioned_values(text)}
     pieces = (re.split(r"[/.]", _clean(raw)) for raw in text.split())
     words |= {_clean(part).lower() for parts in pieces for part in parts}

@@ -23,6 +23,7 @@ from llm.grounding import (
     keyed_values,
     mentioned_values,
     named_choices,
+    named_known,
     named_scopes,
     resource_sides,
     typed_pairs,
@@ -1248,6 +1249,24 @@ def schema_for(registry, text: str, live: dict | None = None) -> dict:
         required_kinds=grounding.required_kinds,
         omitted_kinds=grounding.omitted_kinds,
         given=grounding.given,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # the validation split of 2026-12-07: set_image on api
+        ("Hey, update it to api:2025-04-03", []),
+        ("change the image on `cart` to web:1.25", ["cart"]),
+        ("roll `web` to `web:v2`", ["web"]),  # named as itself too
+        ("restart web: it is broken", ["web"]),  # a name, then a colon
+        ("deploy api=gcr.io/acme/edge:0.7.11", ["api"]),  # NAME=IMAGE names NAME
+        ("web@sha256:0a1b on cart", ["cart"]),
+    ],
+)
+def test_an_image_repository_names_no_deployment(text, named):
+    assert named_known(text, ["api", "web", "cart", "worker"]) == sorted(
+        named, key=["api", "web", "cart", "worker"].index
     )
 
 
