@@ -143,10 +143,7 @@ class ToolCallClient:
         )
         if self.shortlist is not None:
             offer = self.shortlist.offered(
-                text,
-                self.registry.names(),
-                read_only=self.registry.read_only_names(),
-                opposites=self.registry.opposites(),
+                text, self.registry.names(), read_only=self.registry.read_only_names()
             )
             offer = self._with_a_taker_of_given(offer, grounding.given)
             grounding = dataclasses.replace(

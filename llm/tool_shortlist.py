@@ -52,12 +52,6 @@ land somewhere: when no offered action has an argument for it, the client offers
 action the classifier ranks next (`Offer.alternatives`) that has one too ("scan the output
 of pod x for exception": describe_pod, and get_pod_logs, which filters).
 
-A tool and its opposite (`Tool.opposite`: cordon_node and uncordon_node) are offered
-together: requests for the two differ by a word or a negation ("enable scheduling on
-node-32", "set spec.unschedulable=true"), which the encoder hardly tells apart, and the
-classifier picked the wrong one of the pair for 10 requests of the validation split. With
-both offered our model chose: 7 of them won, 3 others lost (2026-12-07).
-
 The shortlist also judges one argument: why no_action declines (out_of_scope, chit_chat,
 unsafe), with a small classifier on the same embeddings (`ArgumentHead`). Our model wrote
 the wrong reason in 25 of its 39 no_action answers on the validation split; the head is
@@ -78,7 +72,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -363,20 +357,14 @@ class ToolShortlist:
         return {self.weights.tools[i]: round(float(probs[i]), 4) for i in order}
 
     def offered(
-        self,
-        text: str,
-        registry_tools: Sequence[str],
-        *,
-        read_only: Collection[str] = (),
-        opposites: Mapping[str, str] | None = None,
+        self, text: str, registry_tools: Sequence[str], *, read_only: Collection[str] = ()
     ) -> Offer:
         """The tools the grammar offers for `text`: the most probable until `mass`, and the
         decline the classifier prefers, unless the declines are below DECLINE_FLOOR and every
         offered tool is in `read_only` or one change is offered, at least SURE_CHANGE sure.
-        An offered tool's opposite (`opposites`, the registry's `Tool.opposite`) is offered
-        with it. A tool the classifier does not know (added to the registry after training)
-        is offered too: nothing rules it out. `judged` holds no_action's reason when the
-        shortlist has its classifier."""
+        A tool the classifier does not know (added to the registry after training) is offered
+        too: nothing rules it out. `judged` holds no_action's reason when the shortlist has
+        its classifier."""
         vector = self._encoder.encode([text])[0]
         probs = self._probs(vector)
         known = self.weights.tools
@@ -398,9 +386,6 @@ class ToolShortlist:
             and not (set(DECLINES) & unknown)
             and sum(probability[tool] for tool in rated) < DECLINE_FLOOR
         )
-        # the decline was judged on the classifier's own choice; the opposite rides along
-        pairs = opposites or {}
-        actions |= {pairs[tool] for tool in actions if tool in pairs} & set(registry_tools)
         chosen = actions if confident else actions | declines
         sure = [tool for tool in actions if probability.get(tool, 0.0) >= SURE_ASKED]
         alternatives = [

@@ -113,11 +113,6 @@ class Tool(ABC):
     """Risk for the typical call; `risk()` may raise it from the arguments."""
     examples: ClassVar[tuple[str, ...]] = ()
     """Example sentences a person might type (shown in help)."""
-    opposite: ClassVar[str | None] = None
-    """The tool that undoes this one on the same object (cordon_node and uncordon_node).
-    Requests for the two differ by a word or a negation ("enable scheduling" against
-    "disable scheduling"), which a sentence encoder hardly tells apart, so the tool
-    shortlist offers them together and the model chooses (llm/tool_shortlist.py)."""
 
     def risk(self, args: StrictArgs, ctx: Any) -> Risk:
         """Risk of this exact call. Override to raise it (prod deletes, scale to 0)."""

@@ -66,13 +66,6 @@ class ToolRegistry:
     def __init__(self, tools: Iterable[Tool] | None = None) -> None:
         tool_list = list(tools) if tools is not None else _discover(TOOL_PACKAGES)
         self.tools: dict[str, Tool] = {tool.name: tool for tool in tool_list}
-        for tool in self.tools.values():
-            other = self.tools.get(tool.opposite) if tool.opposite else None
-            if tool.opposite and (other is None or other.opposite != tool.name):
-                raise RuntimeError(
-                    f"tool {tool.name!r} names {tool.opposite!r} as its opposite, which is "
-                    "not a registered tool naming it back"
-                )
 
     def get(self, name: str) -> Tool:
         try:
@@ -92,10 +85,6 @@ class ToolRegistry:
     def read_only_names(self) -> frozenset[str]:
         """The tools whose base risk is READ: none raises it, every call of theirs only reads."""
         return frozenset(name for name, tool in self.tools.items() if tool.base_risk is Risk.READ)
-
-    def opposites(self) -> dict[str, str]:
-        """{tool: the tool that undoes it} (`Tool.opposite`), both ways."""
-        return {name: tool.opposite for name, tool in self.tools.items() if tool.opposite}
 
     def call_schema(
         self,

@@ -24,7 +24,6 @@ from llm.tool_shortlist import (
     ToolShortlist,
     smallest_set,
 )
-from tools.k8s.nodes import CordonNode, UncordonNode
 from tools.registry import ToolRegistry
 from training.shortlist_fit import calibrate_mass, fit_shortlist, sample_per_family
 
@@ -186,46 +185,6 @@ def test_only_the_decline_the_classifier_prefers_is_offered(encoder):
     other_way = {**sure, "clarify": 0.03, "no_action": 0.06}
     offer = fixed_shortlist(encoder, other_way).offered("drop orders", registry.names())
     assert offer.tools == ("delete_deployment", "no_action")
-
-
-def test_a_tool_comes_with_its_opposite_and_keeps_its_decline(encoder):
-    """The classifier is sure of cordon_node for "enable scheduling on node-32" (the
-    validation split's error): uncordon_node is offered too, and the decline is the one
-    judged for cordon_node alone (a sure lone change gets none)."""
-    registry = ToolRegistry()
-    opposites = registry.opposites()
-    assert opposites == {"cordon_node": "uncordon_node", "uncordon_node": "cordon_node"}
-    sure = {"cordon_node": SURE_CHANGE + 0.05, "clarify": 0.005, "no_action": 0.005}
-    offer = fixed_shortlist(encoder, sure).offered(
-        "enable scheduling on node-32", registry.names(), opposites=opposites
-    )
-    assert offer.tools == ("cordon_node", "uncordon_node")
-    unsure = {"uncordon_node": 0.6, "drain_node": 0.3, "no_action": 0.06, "clarify": 0.02}
-    offer = fixed_shortlist(encoder, unsure).offered("x", registry.names(), opposites=opposites)
-    assert offer.tools == ("cordon_node", "drain_node", "uncordon_node", "no_action")
-    # a tool without an opposite brings nothing, and without the pairs nothing is added
-    offer = fixed_shortlist(encoder, {"delete_deployment": 0.9, "clarify": 0.06}).offered(
-        "drop orders", registry.names(), opposites=opposites
-    )
-    assert offer.tools == ("delete_deployment", "clarify")
-    assert fixed_shortlist(encoder, sure).offered("x", registry.names()).tools == ("cordon_node",)
-
-
-def test_the_client_offers_the_grammar_both_of_a_pair(encoder):
-    shortlist = fixed_shortlist(encoder, {"cordon_node": 0.9, "no_action": 0.05})
-    answer = '{"tool":"uncordon_node","args":{"node":"node-32"}}'
-    offered, written = offered_branches(shortlist, "enable scheduling on node-32", {}, answer)
-    assert offered == ("cordon_node", "uncordon_node", "no_action")
-    assert written == {"cordon_node", "uncordon_node", "no_action"}
-
-
-def test_opposites_must_name_each_other():
-    class Lonely(CordonNode):
-        opposite = "uncordon_nodes"
-
-    with pytest.raises(RuntimeError, match="'uncordon_nodes' as its opposite"):
-        ToolRegistry([Lonely(), UncordonNode()])
-    ToolRegistry([CordonNode(), UncordonNode()])  # a pair that names each other is fine
 
 
 def test_a_confident_read_or_a_sure_lone_change_gets_no_decline(encoder):

@@ -151,7 +151,6 @@ class CordonNode(NodeTool):
     name = "cordon_node"
     description = "Mark a node unschedulable so no new pods land on it (running pods stay)."
     schedulable = False
-    opposite = "uncordon_node"
     examples = (
         "cordon node-2",
         "stop scheduling on node-3 in eu-west",
@@ -163,7 +162,6 @@ class UncordonNode(NodeTool):
     name = "uncordon_node"
     description = "Mark a node schedulable again."
     schedulable = True
-    opposite = "cordon_node"
     examples = ("uncordon node-2", "let node-3 take pods again", "re-enable scheduling on node-1")
 
 
