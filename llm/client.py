@@ -240,13 +240,18 @@ class ToolCallClient:
         action has one. What the user typed has to land somewhere: "scan the output of pod
         x for exception" got describe_pod alone, which has no filter; with get_pod_logs
         offered too our model read the logs (the validation split, 2026-12-07: 2 won, none
-        lost). The model still chooses."""
+        lost). The model still chooses, and the added tool is no riskier than the offered
+        ones (as in `_fallback_for`): a new object's name is no reason to offer a delete."""
         actions = [tool for tool in offer.tools if tool not in DECLINES]
+        ceiling = max((self.registry.get(t).base_risk.rank for t in actions), default=0)
         for key in (key for key, value in given.items() if isinstance(value, str)):
             if any(key in self.registry.args_model(tool).model_fields for tool in actions):
                 continue
             for tool in offer.alternatives:
-                if key in self.registry.args_model(tool).model_fields:
+                if (
+                    key in self.registry.args_model(tool).model_fields
+                    and self.registry.get(tool).base_risk.rank <= ceiling
+                ):
                     chosen = {*offer.tools, tool}
                     return dataclasses.replace(
                         offer,

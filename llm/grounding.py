@@ -929,8 +929,12 @@ _DESCRIPTION_WORDS = r"(?:desc(?!rib)\w*|note|comment|label)"  # "descriptioon" 
 _DESCRIPTION_QUOTED = re.compile(
     rf"\b{_DESCRIPTION_WORDS}(?:\s+is)?\s*[:=]?\s*(?:'([^']+)'|`([^`]+)`)", re.IGNORECASE
 )
+# "desc lambda x", "the description of pod x": the describe verb, or what is described (44
+# requests of data v2, all for a describe tool)
+_DESCRIBED = r"(?!\s+(?:of|lambda|deploy\w*|pods?|functions?|fn|gcf|svc|services?|nodes?|cloud)\b)"
 _DESCRIPTION_AFTER = re.compile(
-    rf"(?:\bwith\s+(?:the\s+|a\s+)?{_DESCRIPTION_WORDS}|\bdesc(?!rib)\w*)(?:\s+is)?\s*[:=]?\s+"
+    rf"(?:\bwith\s+(?:the\s+|a\s+)?{_DESCRIPTION_WORDS}|\bdesc(?!rib)\w*){_DESCRIBED}"
+    r"(?:\s+is)?\s*[:=]?\s+"
     r"(?![\"“'`])(.+?)(?=\s*(?:$|[!?,;]|\.(?:\s|$)|\s+(?:pls|please|thx|ty|thanks|asap|cc)\b|\s+[^\w\s]))",
     re.IGNORECASE,
 )

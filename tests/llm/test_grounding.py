@@ -2059,6 +2059,9 @@ def test_the_autoscalers_own_field_gives_its_cpu_target():
         ("note that web is down, then publish web", None),
         ("it's ready, don't wait: publish web", None),
         ('publish "a" and "b"', None),  # two: neither
+        # the describe verb, or what is described (the release of 2026-12-07 16:53)
+        ("desc lambda signup-hook (dev-aws)", None),
+        ("kindly provide the description of pod juniper-svc-v889pkcmh-jlv9v asap", None),
     ],
 )
 def test_the_description_a_request_gives(text, description):

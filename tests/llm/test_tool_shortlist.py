@@ -295,6 +295,13 @@ def test_a_value_given_by_its_role_brings_a_tool_that_can_take_it(encoder):
         ({"get_pod_logs": 0.95, "set_image": 0.02}, f"envoy container logs of pod {pod}", logs),
         (probabilities, f"describe pod {pod}", describe),
         ({**probabilities, "get_pod_logs": ALTERNATIVE_FLOOR / 2}, text, describe),
+        # nor a tool riskier than the offered ones: a name given is no reason to offer
+        # deleting a deployment so named (list_pods has no name)
+        (
+            {"list_pods": 0.95, "delete_deployment": 0.02, "no_action": 0.01},
+            "list the pods of the app called web",
+            '{"tool":"list_pods","args":{}}',
+        ),
     ]:
         shortlist = fixed_shortlist(encoder, probs)
         offered, _ = offered_branches(shortlist, request, {}, expected)
