@@ -480,7 +480,7 @@ COMMAND_WORDS = frozenset(
     been being do does did done doing have has had having will shall should may might must
     make makes made keep keeps check checks find need needs want wants let lets help
     try give take put bring see tell hey hi hello yo thanks thx ty cheers quick asap ok
-    okay anywhere somewhere everywhere""".split()
+    okay anywhere somewhere everywhere cc""".split()
     + list(NUMBER_WORDS)
 )
 

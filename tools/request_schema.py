@@ -779,8 +779,13 @@ def _field_words(
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
     claimed = {v for u in own - {unit} for v in units.get(u, [])}
     given = given or {}
-    claimed |= {  # a flag the request sets claims no word
-        given[f] for f in _given_fields(model, given) if f != field and isinstance(given[f], str)
+    # a value given for another argument claims its words too ("comb the log for
+    # connection refused": no container "connection"); a flag the request sets claims none
+    claimed |= {
+        word
+        for f in _given_fields(model, given)
+        if f != field and isinstance(given[f], str)
+        for word in (given[f], *given[f].split())
     }
     return [*(w for w in words if w not in claimed), *bare, *(units.get(unit, []) if unit else [])]
 

@@ -2000,6 +2000,12 @@ def test_log_is_no_container_but_a_named_one_still_is(registry):
     for text, word in [
         ("comb the ledger-qbhknvpv9n-487v5 log for error", "log"),
         ("scan the output of pod webhooks-dzdngggk6f-x9n52 for exception", "output"),
+        # a word of the filter the request gives, and chat's "cc" (the validation split)
+        (
+            "please comb the recommendations-xdt66tn6n-6mmk9 log for connection refused",
+            "connection",
+        ),
+        ("did `gateway-dvgsfp9h4p-wsmd7` print panic? check its logs cc @oncall", "cc"),
     ]:
         args = branch(schema_for(registry, text, live), "get_pod_logs")["properties"]["args"]
         assert f'"{word}"' not in json.dumps(args["properties"]["container"])
