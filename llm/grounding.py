@@ -505,6 +505,9 @@ _ONE_AS_A_WORD = re.compile(
     r"\b(?:quick|this|that|the|which|no|any|some|other|another|last|next|first|new|old)\W*$",
     re.IGNORECASE,
 )
+# nor "one small thing:", "one more thing" (a deploy_app got port 1, the validation split of
+# 2026-12-07; no request of data v2 counts things)
+_ONE_THING = re.compile(r"\s+(?:(?:small|quick|more|last|little)\s+)?things?\b", re.IGNORECASE)
 
 
 def mentioned_values(text: str) -> list[str]:
@@ -553,7 +556,10 @@ def mentioned_values(text: str) -> list[str]:
             letters = run.group()
             if letters.startswith("x") and letters[1:] in NUMBER_WORDS:  # "xfour": 4 pods
                 letters = letters[1:]
-            if letters == "one" and _ONE_AS_A_WORD.search(text[: offset + run.start()]):
+            if letters == "one" and (
+                _ONE_AS_A_WORD.search(text[: offset + run.start()])
+                or _ONE_THING.match(text, offset + run.end())
+            ):
                 continue
             if letters in NUMBER_WORDS:
                 keep(str(NUMBER_WORDS.index(letters)))

@@ -2042,6 +2042,8 @@ def test_a_known_cluster_or_namespace_is_no_container_unless_named_as_one(regist
     [
         ("quick one: in the payments log there is connection refused?", set()),
         ("restart the last one", set()),
+        ("happy friday :) one small thing: new app ember-birch, expose 8080", {"8080"}),
+        ("one more thing, scale web to two", {"2"}),
         ("scale web to one", {"1"}),
     ],
 )
