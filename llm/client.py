@@ -214,7 +214,7 @@ class ToolCallClient:
         next_action = []
         # never riskier than what the classifier offered: a timeout it cannot write is no
         # reason to offer deleting the function
-        ceiling = max((self.registry.get(t).base_risk.rank for t in actions), default=0)
+        ceiling = self._risk_ceiling(actions)
         # nor a read for a change: "raise the timeout on cloud function maple" (no timeout
         # typed) got gcf_describe_function from our model, 6 requests of the validation
         # split (2026-12-07); the decline asks for the value instead
@@ -243,7 +243,7 @@ class ToolCallClient:
         lost). The model still chooses, and the added tool is no riskier than the offered
         ones (as in `_fallback_for`): a new object's name is no reason to offer a delete."""
         actions = [tool for tool in offer.tools if tool not in DECLINES]
-        ceiling = max((self.registry.get(t).base_risk.rank for t in actions), default=0)
+        ceiling = self._risk_ceiling(actions)
         for key in (key for key, value in given.items() if isinstance(value, str)):
             if any(key in self.registry.args_model(tool).model_fields for tool in actions):
                 continue
@@ -259,6 +259,11 @@ class ToolCallClient:
                         alternatives=tuple(t for t in offer.alternatives if t != tool),
                     )
         return offer
+
+    def _risk_ceiling(self, actions: list[str]) -> int:
+        """The highest base risk rank among `actions` (READ's when none): a tool the client
+        adds to the classifier's offer is never riskier."""
+        return max((self.registry.get(t).base_risk.rank for t in actions), default=0)
 
     def _acts_on_a_name(self, tool: str) -> bool:
         """Whether `tool` needs a value the request gives. A stand-in for an action the

@@ -57,9 +57,9 @@ gives as a pattern ("^report-", "img-*", "api-something") into a typed `prefix`
 (`Grounding.given`). A container is no size, no "log", not the deployment acted on and
 no known cluster or namespace; a word that names one of a tool's closed choices ("redis",
 "postgresql") is that choice's, never another of its arguments. Flags are given the same
-way: "-A", "all namespaces", "in any ns" set `all_namespaces`; a request that does not ask for a
-container's previous run ("--previous", "before it crashed", "the old container") cannot
-read it (`previous` is false).
+way: "-A", "all namespaces", "in any ns" set `all_namespaces`; a request that does not ask
+for a container's previous run ("--previous", "before it crashed", "the old container")
+cannot read it (`previous` is false).
 
 A closed choice (a Literal argument: the catalog's service, a runtime) takes a value the
 request names when it names any (`named_choices`, with a few synonyms: "pg" is postgres,
