@@ -136,25 +136,7 @@ class ToolCallClient:
         """One validated call for `text`; raises a PlannerError subclass otherwise."""
         started = time.perf_counter()
         adapter = self.served_adapter()
-        grounding = (
-            ground_request(text, live, context)
-            if self.ground_mentions
-            else Grounding(live=dict(live or {}))
-        )
-        if self.shortlist is not None:
-            offer = self.shortlist.offered(
-                text, self.registry.names(), read_only=self.registry.read_only_names()
-            )
-            offer = self._with_a_taker_of_given(offer, grounding.given)
-            grounding = dataclasses.replace(
-                grounding, offered_tools=offer.tools, judged=offer.judged
-            )
-        call_schema = self._call_schema(grounding)
-        if self.shortlist is not None:
-            fallback = self._fallback_for(offer, writable_tools(call_schema), grounding)
-            if fallback is not None:
-                grounding = dataclasses.replace(grounding, offered_tools=fallback)
-                call_schema = self._call_schema(grounding)
+        grounding, call_schema = self.constrained(text, context=context, live=live)
         schema = grammar_schema(call_schema)
         if schema.get("anyOf") == []:  # only with a registry without clarify and no_action
             raise UnusableOutput(
@@ -199,6 +181,37 @@ class ToolCallClient:
             retried=retried,
             offered_tools=grounding.offered_tools,
         )
+
+    def constrained(
+        self,
+        text: str,
+        *,
+        context: dict[str, Any] | None = None,
+        live: dict[str, list[str]] | None = None,
+    ) -> tuple[Grounding, dict[str, Any]]:
+        """What the grammar allows for `text`, before the model is asked: the request's
+        grounding (with the tools offered) and the call schema built from it. No request
+        goes to the server, so offers can be studied offline (evals, error analysis)."""
+        grounding = (
+            ground_request(text, live, context)
+            if self.ground_mentions
+            else Grounding(live=dict(live or {}))
+        )
+        if self.shortlist is not None:
+            offer = self.shortlist.offered(
+                text, self.registry.names(), read_only=self.registry.read_only_names()
+            )
+            offer = self._with_a_taker_of_given(offer, grounding.given)
+            grounding = dataclasses.replace(
+                grounding, offered_tools=offer.tools, judged=offer.judged
+            )
+        call_schema = self._call_schema(grounding)
+        if self.shortlist is not None:
+            fallback = self._fallback_for(offer, writable_tools(call_schema), grounding)
+            if fallback is not None:
+                grounding = dataclasses.replace(grounding, offered_tools=fallback)
+                call_schema = self._call_schema(grounding)
+        return grounding, call_schema
 
     def _fallback_for(
         self, offer: Offer, writable: set[str], grounding: Grounding

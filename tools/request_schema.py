@@ -45,6 +45,10 @@ CHOICE_SYNONYMS = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres
 # the only entries a map argument may hold, each with exactly that value, and a tool's one
 # map must set them all.
 PAIRS_KIND = f"{MENTIONED_KIND}:pairs"
+# The known deployments a request names when it speaks of no cloud function
+# (llm/grounding.py): such a request names no function (`x-names: function`), so a tool
+# that acts on one cannot be written for it.
+NO_FUNCTION_KIND = f"{MENTIONED_KIND}:no-function"
 
 
 def unit_kind(unit: str) -> str:
@@ -134,6 +138,7 @@ def call_schema(
     pairs = _pairs(live.pop(PAIRS_KIND, None) or [])
     units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
     keyed = _keyed(live.pop(KEYED_KIND, None) or [])
+    no_function = set(live.pop(NO_FUNCTION_KIND, None) or ())
     required = set(required_kinds)
     given = dict(given or {})
     if words is not None or given:  # typed arguments: only fitting words
@@ -166,6 +171,7 @@ def call_schema(
                         given,
                         acted_on=_acted_on(model, live),
                         scopes=_scope_values(live),
+                        deployments=no_function,
                     )
                     elsewhere = _keyed_elsewhere(model, field, keyed) | _choice_words(
                         model, named_words
@@ -250,6 +256,12 @@ def check_grounded(
         raise InvalidCall(
             f"{call.tool} lists every {model.lists}, but the request names one ({named}): "
             "answer about that one, or ask."
+        )
+    deployments = live.get(NO_FUNCTION_KIND)
+    if deployments and "function" in _typed_shapes(model).values():
+        raise InvalidCall(
+            f"{call.tool} acts on a cloud function, but the request names the deployment "
+            f"{', '.join(deployments)} and no function: act on the deployment, or ask."
         )
     for field_name, chosen in _judged_fields(model, judged).items():
         if (value := getattr(call.args, field_name)) != chosen:
@@ -345,6 +357,7 @@ def check_grounded(
                     given,
                     acted_on=_acted_on(model, live),
                     scopes=_scope_values(live),
+                    deployments=set(live.get(NO_FUNCTION_KIND) or ()),
                 )
             )
             allowed -= _keyed_elsewhere(model, field_name, keyed)
@@ -722,6 +735,7 @@ def _field_words(
     *,
     acted_on: Collection[str] = (),
     scopes: Collection[str] = (),
+    deployments: Collection[str] = (),
 ) -> list[str]:
     """The words a typed argument may take: the request's bare words and numbers, the
     numbers typed with the argument's own unit, and range bounds the tool has no
@@ -730,7 +744,8 @@ def _field_words(
     4000, never the 8262 of a tag (a model that writes both repeats a port). A value the
     request types for another argument of the tool (with that argument's unit, or given by
     its role) is no bare word here: the version of "nginx 1.27" is not 1.27 cores, the
-    floor of "never below 3 instances" not the ceiling too."""
+    floor of "never below 3 instances" not the ceiling too. A request that names known
+    `deployments` and speaks of no function (`NO_FUNCTION_KIND`) names no function."""
     unit = _unit_fields(model).get(field)
     if unit in RESOURCES and any(
         resource_kind(other) in required_kinds for other in RESOURCES if other != unit
@@ -763,6 +778,8 @@ def _field_words(
     if shape == "image":
         return _image_like(words)
     if shape == "text":  # free text: only the text the request gives it (`given`)
+        return []
+    if shape == "function" and deployments:  # the request is about a Deployment
         return []
     if shape == "container":  # not a pod, the deployment acted on, a scope, nor a size
         words = [
@@ -803,7 +820,8 @@ def _names_an_object(model: type[StrictArgs], field: str) -> bool:
 @functools.cache
 def _typed_shapes(model: type[StrictArgs]) -> dict[str, str]:
     """{field: shape} of a tool's typed arguments that must look like what they name
-    (`x-names`: "variable", "image", "container", "handler"; tools/validation.py)."""
+    (`x-names`: "variable", "image", "container", "handler", "text", "function";
+    tools/validation.py)."""
     properties = _inline_refs(model.model_json_schema()).get("properties", {})
     return {
         name: shape for name, schema in properties.items() if (shape := _kind_of(schema, "x-names"))

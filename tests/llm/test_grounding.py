@@ -26,6 +26,7 @@ from llm.grounding import (
     named_known,
     named_scopes,
     resource_sides,
+    speaks_of_functions,
     typed_pairs,
     unit_mentions,
 )
@@ -2134,3 +2135,44 @@ def test_a_list_is_not_the_answer_about_one_of_its_objects(registry):
     listing = registry.parse_call({"tool": "list_deployments", "args": {}})
     with pytest.raises(InvalidCall, match="lists every deployment, but the request names one"):
         registry.check_grounded(listing, grounding.live, required_kinds=grounding.required_kinds)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaks"),
+    [
+        ("could birch-v2 go back to the earlier version?", False),
+        ("@planton MODE_HOST is stale on `pebble`, yank it", False),
+        ("roll lambda birch-v2 back", True),
+        ("lamda birch-v2: publish a version", True),  # typos of the chat
+        ("labmda birch-v2 config", True),
+        ("which GCFs start with api-?", True),
+        ("delete the fucntion birch-v2", True),
+        ("the serverless birch-v2, point live at 3", True),
+        ("fn birch-v2 env DEBUG=1", True),
+    ],
+)
+def test_the_words_a_request_speaks_of_functions_with(text, speaks):
+    assert speaks_of_functions(text) is speaks
+
+
+def test_a_named_deployment_is_no_function_unless_the_request_speaks_of_functions(registry):
+    # the release of 2026-12-07 17:41: 18 test requests that name a known deployment and no
+    # function rolled back a Lambda alias or set a Lambda's env named like the deployment
+    live = {**SCOPES, "deployment": ["birch-v2", "web"]}
+    text = "sorry to be a pain, but could birch-v2 go back to the earlier version?"
+    tools = tools_in(schema_for(registry, text, live))
+    assert "rollback_deployment" in tools and "lambda_rollback_alias" not in tools
+    alias = {"tool": "lambda_rollback_alias", "args": {"name": "birch-v2", "alias": "live"}}
+    with pytest.raises(InvalidCall, match="names the deployment birch-v2 and no function"):
+        grounded_check(registry, "roll birch-v2 back, alias live", alias, live)
+    # a word for functions, or an AWS account named, makes the name a function's again
+    for text, account in [
+        ("roll lambda birch-v2 back, alias live", {}),
+        ("birch-v2 in prod-aws: alias live back", {"account": "prod-aws"}),
+    ]:
+        assert "lambda_rollback_alias" in tools_in(schema_for(registry, text, live))
+        grounded_check(registry, text, {**alias, "args": {**alias["args"], **account}}, live)
+    # as does a request that names no known deployment
+    assert "lambda_rollback_alias" in tools_in(schema_for(registry, "roll cedar back", live))
+    # a list of functions names none, so it stays
+    assert "lambda_list_functions" in tools_in(schema_for(registry, "what runs next to web?", live))

@@ -16,6 +16,7 @@ from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
 from tools.validation import (
     MENTIONED,
+    MENTIONED_FUNCTION,
     MENTIONED_TEXT,
     MENTIONED_VARIABLE,
     EnvValue,
@@ -108,7 +109,8 @@ def check_env_size(env: dict[str, str]) -> dict[str, str]:
 
 
 FunctionName = Annotated[
-    str, Field(pattern=FUNCTION_NAME, min_length=1, max_length=64, json_schema_extra=MENTIONED)
+    str,
+    Field(pattern=FUNCTION_NAME, min_length=1, max_length=64, json_schema_extra=MENTIONED_FUNCTION),
 ]
 AliasName = Annotated[
     str, Field(pattern=ALIAS_NAME, min_length=1, max_length=128, json_schema_extra=MENTIONED)
