@@ -27,6 +27,7 @@ from llm.errors import (
     UnusableOutput,
 )
 from llm.grounding import Grounding, ground_request
+from llm.kubectl_command import command_tools
 from llm.prompt import chat_messages
 from llm.tool_shortlist import CLARIFY, DECLINES, Offer, ToolShortlist
 from tools.base import ToolCall
@@ -201,6 +202,7 @@ class ToolCallClient:
             offer = self.shortlist.offered(
                 text, self.registry.names(), read_only=self.registry.read_only_names()
             )
+            offer = self._with_command_tools(offer, text)
             offer = self._with_a_taker_of_given(offer, grounding.given)
             grounding = dataclasses.replace(
                 grounding, offered_tools=offer.tools, judged=offer.judged
@@ -246,6 +248,22 @@ class ToolCallClient:
             next_action = [tool for tool in alternatives if tool in fillable][:1]
         chosen = {*actions, *next_action, decline}
         return tuple(tool for tool in self.registry.names() if tool in chosen)
+
+    def _with_command_tools(self, offer: Offer, text: str) -> Offer:
+        """`offer` with the tools a kubectl command in `text` asks for in place of the
+        classifier's actions (llm/kubectl_command.py); the offered decline stays. The command
+        names the action, so it is `sure_action`: when the call cannot be written ("kubectl
+        drain" names no node) the client asks which (`_fallback_for`)."""
+        tools = [tool for tool in command_tools(text) if tool in self.registry.names()]
+        if not tools:
+            return offer
+        chosen = {*tools, *(tool for tool in offer.tools if tool in DECLINES)}
+        return dataclasses.replace(
+            offer,
+            tools=tuple(tool for tool in self.registry.names() if tool in chosen),
+            alternatives=tuple(tool for tool in offer.alternatives if tool not in chosen),
+            sure_action=tools[0],
+        )
 
     def _with_a_taker_of_given(self, offer: Offer, given: Mapping[str, str | bool]) -> Offer:
         """`offer`, plus the first alternative with an argument for a value the request

@@ -660,3 +660,28 @@ def test_a_judged_value_the_tool_cannot_take_is_left_to_the_model():
     )
     reason = schema["anyOf"][0]["properties"]["args"]["properties"]["reason"]
     assert "const" not in reason and reason["pattern"].startswith("^(out_of_scope")
+
+
+def test_a_kubectl_command_offers_its_tools_in_place_of_the_classifiers(encoder):
+    """The classifier read "k get ev ... involvedObject.name=<pod>" as describe_pod (the
+    test split of 2026-12-07 17:41); the command asks for events."""
+    shortlist = fixed_shortlist(encoder, {"describe_pod": 0.95, "no_action": 0.01})
+    pod = "gateway-lf4zk2qh4-hflzw"
+    text = f"k get ev --field-selector involvedObject.kind=Pod,involvedObject.name={pod}"
+    answer = f'{{"tool":"get_events","args":{{"name":"{pod}"}}}}'
+    offered, written = offered_branches(shortlist, text, {}, answer)
+    assert offered == ("get_events",) and written == {"get_events"}
+    # the decline the classifier offers stays; a command without its object is asked about
+    shortlist = fixed_shortlist(encoder, {"delete_deployment": 0.6, "no_action": 0.3})
+    answer = '{"tool":"clarify","args":{"question":"Which node?"}}'
+    offered, written = offered_branches(
+        shortlist, "kubectl drain --ignore-daemonsets --delete-emptydir-data", {}, answer
+    )
+    assert offered == ("drain_node", "clarify") and written == {"clarify"}
+    offered, _ = offered_branches(
+        shortlist,
+        "k drain node-7 --ignore-daemonsets",
+        {},
+        '{"tool":"drain_node","args":{"node":"node-7"}}',
+    )
+    assert offered == ("drain_node", "no_action")
