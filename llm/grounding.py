@@ -82,9 +82,11 @@ none of them, and asking is right.)
 One named is also written where a tool only may take it: "po for ledger" lists ledger's pods;
 and a list of deployments is no answer about one ("kubectl get deploy search -o yaml").
 A request that names a known deployment and speaks of no cloud function (no "lambda",
-"function", "gcf", no AWS account or GCP project: `speaks_of_functions`) is about that
-deployment: no tool that acts on a function can be written for it ("could birch-v2 go back
-to the earlier version?" rolls back no Lambda alias).
+"function", "gcf", "aws", no AWS account or GCP project named) is about Kubernetes, and
+one that names functions and no known deployment is about functions (`request_platform`):
+no tool of the other platform can be written for it ("could birch-v2 go back to the
+earlier version?" rolls back no Lambda alias, "print the raw json for lambda x" reads no
+pod's logs).
 
 Where a call acts (cluster, namespace, AWS account, GCP project) is grounded the same way
 (`ground_scopes`): when the request names known ones ("us central", "in staging", "the
@@ -119,8 +121,8 @@ from tools.request_schema import (
     CHOICE_SYNONYMS,
     KEYED_KIND,
     MENTIONED_KIND,
-    NO_FUNCTION_KIND,
     PAIRS_KIND,
+    PLATFORM_KIND,
     resource_kind,
     side_kind,
     unit_kind,
@@ -694,25 +696,58 @@ def named_choices(text: str) -> list[str]:
     return sorted(words | {CHOICE_SYNONYMS[w] for w in words if w in CHOICE_SYNONYMS})
 
 
-# Words for cloud functions and where they run, typos included ("lamda", "fucntion"): a
-# request with none of them that names a known Deployment acts on that Deployment. No
-# expected call of data v2 (16,450 train, 1,524 valid and test calls of Lambda and Cloud
-# Functions tools) names a known deployment as its function, but our shortlist offered
-# lambda_rollback_alias for "could birch-v2 go back to the earlier version?" and our
-# model wrote it: 18 test requests of the release of 2026-12-07 17:41 (rollback_deployment,
-# set_env) acted on a function named like the Deployment.
-_FUNCTION_WORDS = re.compile(
-    r"\b(?:l\w?m\w?b?\w?das?|la\w?b\w?das?|lamb\w*|func\w*|fucn\w*|fnuc\w*|funtion\w*|fuction\w*|"
-    r"fns?|gcfs?|serverless|faas|aws|gcp|"
-    r"gcloud|google\s+cloud|cloud\s+run)\b|λ",
-    re.IGNORECASE,
+# Words for cloud functions, typos one edit away included ("lamda", "fucntion"), and for
+# the clouds they run in.
+FUNCTION_WORDS = frozenset(
+    "lambda lambdas function functions func funcs fn fns gcf gcfs serverless faas λ".split()
 )
+_CLOUD_WORDS = re.compile(r"\b(?:aws|gcp|gcloud|google\s+cloud|cloud\s+run)\b", re.IGNORECASE)
+
+
+def names_functions(text: str, required_kinds: Collection[str] = ()) -> bool:
+    """Whether `text` calls what it acts on a function: a word for functions, or an AWS
+    account or GCP project named (`required_kinds` of ground_scopes)."""
+    words = {w.lower() for w in re.findall(r"[\wλ]+", text)}
+    typed = words & FUNCTION_WORDS or {
+        w for w in words for f in FUNCTION_WORDS if len(f) >= 6 and one_edit(w, f)
+    }
+    return bool(typed) or bool(set(ACCOUNT_KINDS) & set(required_kinds))
 
 
 def speaks_of_functions(text: str, required_kinds: Collection[str] = ()) -> bool:
-    """Whether `text` speaks of cloud functions: a word for them, or an AWS account or GCP
-    project named (`required_kinds` of ground_scopes)."""
-    return bool(_FUNCTION_WORDS.search(text)) or bool(set(ACCOUNT_KINDS) & set(required_kinds))
+    """Whether `text` speaks of cloud functions at all: it names them (`names_functions`)
+    or the clouds they run in ("aws", "gcp")."""
+    return names_functions(text, required_kinds) or bool(_CLOUD_WORDS.search(text))
+
+
+def request_platform(
+    text: str, named_deployment: bool, required_kinds: Collection[str] = ()
+) -> str | None:
+    """The platform `text` is about, when it says: "kubernetes" when it names a known
+    deployment (`named_deployment`) and speaks of no function, "functions" when it names
+    functions and no known deployment; None otherwise. No expected call of data v2 acts on
+    the other platform (56,350 training actions; the two exceptions are Lambda env updates
+    whose variable is named like a known deployment, "WORKERS", "API=3600"), but our
+    shortlist offered lambda_rollback_alias for "could birch-v2 go back to the earlier
+    version?" and get_pod_logs for "print the raw json for lambda nightly-report", and our
+    model wrote them (21 test requests of the release of 2026-12-07 17:41)."""
+    if named_deployment:
+        return None if speaks_of_functions(text, required_kinds) else "kubernetes"
+    return "functions" if names_functions(text, required_kinds) else None
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by one letter added, dropped or changed, or two swapped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 # Live kinds that say where a call acts; the channel context has a default for the first two.
@@ -1195,14 +1230,9 @@ def ground_request(
         PAIRS_KIND: pairs,
         CHOICE_KIND: named_choices(text),
     }
-    # a known deployment named, and no word for functions: the request is about the
-    # deployment, so no tool that acts on a function can be written for it
-    if (
-        known.get("deployment")
-        and "deployment" not in unnamed
-        and not speaks_of_functions(text, scopes.required_kinds)
-    ):
-        words[NO_FUNCTION_KIND] = list(known["deployment"])
+    named_deployment = bool(known.get("deployment")) and "deployment" not in unnamed
+    if platform := request_platform(text, named_deployment, scopes.required_kinds):
+        words[PLATFORM_KIND] = [platform]
     typed = unit_mentions(text)
     units = {unit_kind(unit): sorted(values) for unit, values in typed.values.items()}
     # one side named: its sizes go to that side; none named: to the limit, as "give web

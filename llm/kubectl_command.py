@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from llm.grounding import speaks_of_functions
+from llm.grounding import one_edit, speaks_of_functions
 
 # The command word, then up to three words: verb, resource or sub-command, and a name
 _COMMAND = re.compile(
@@ -113,19 +113,5 @@ def _closest(word: str, known) -> str | None:
     word = word.lower().strip(".,;:!?'\"")
     if word in known:
         return word
-    near = [k for k in known if len(k) >= 4 and _one_edit(word, k)]
+    near = [k for k in known if len(k) >= 4 and one_edit(word, k)]
     return near[0] if len(near) == 1 else None
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether `a` and `b` differ by one insertion, deletion, substitution or swap."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        i = diff[0]
-        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

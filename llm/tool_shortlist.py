@@ -47,6 +47,10 @@ the name it types is no known deployment), the client offers two things more:
   missing value is the answer a user can act on. The classifier's no_action refused 10 of
   the test split's 112 clarify requests that way (2026-12-07).
 
+A kubectl command the request types ("k get ev --field-selector ...", "kubectl codon
+node-3") names its operation exactly: the client offers the command's tools in place of
+the classifier's actions, and keeps the decline (llm/kubectl_command.py).
+
 A value the request gives by its role (a log filter, a container; llm/grounding.py) has to
 land somewhere: when no offered action has an argument for it, the client offers the first
 action the classifier ranks next (`Offer.alternatives`) that has one too ("scan the output

@@ -45,10 +45,11 @@ CHOICE_SYNONYMS = {"postgresql": "postgres", "pg": "postgres", "psql": "postgres
 # the only entries a map argument may hold, each with exactly that value, and a tool's one
 # map must set them all.
 PAIRS_KIND = f"{MENTIONED_KIND}:pairs"
-# The known deployments a request names when it speaks of no cloud function
-# (llm/grounding.py): such a request names no function (`x-names: function`), so a tool
-# that acts on one cannot be written for it.
-NO_FUNCTION_KIND = f"{MENTIONED_KIND}:no-function"
+# The platform a request is about, when it says (llm/grounding.request_platform):
+# "kubernetes" or "functions". A tool that acts on the other cannot be written for it.
+PLATFORM_KIND = "platform"
+# Where a tool acts, by the scope it takes (`tool_platform`)
+PLATFORMS = {"cluster": "kubernetes", "aws_account": "functions", "gcp_project": "functions"}
 
 
 def unit_kind(unit: str) -> str:
@@ -138,7 +139,7 @@ def call_schema(
     pairs = _pairs(live.pop(PAIRS_KIND, None) or [])
     units = {UNIT_KINDS[k]: live.pop(k) for k in list(live) if k in UNIT_KINDS}
     keyed = _keyed(live.pop(KEYED_KIND, None) or [])
-    no_function = set(live.pop(NO_FUNCTION_KIND, None) or ())
+    platforms = live.pop(PLATFORM_KIND, None)
     required = set(required_kinds)
     given = dict(given or {})
     if words is not None or given:  # typed arguments: only fitting words
@@ -171,7 +172,6 @@ def call_schema(
                         given,
                         acted_on=_acted_on(model, live),
                         scopes=_scope_values(live),
-                        deployments=no_function,
                     )
                     elsewhere = _keyed_elsewhere(model, field, keyed) | _choice_words(
                         model, named_words
@@ -215,6 +215,9 @@ def call_schema(
     # 6 requests of the validation split, 2026-12-07; no list_deployments request of data
     # v2 names a deployment).
     branches = [b for b in branches if models[_tool_of(b)].lists not in required]
+    # A request about one platform acts on nothing of the other (llm/grounding.py)
+    if platforms:
+        branches = [b for b in branches if tool_platform(models[_tool_of(b)]) in (None, *platforms)]
     # Needing flags are split for a request only: the static schema (the adapter's
     # schema hash) describes the tools, not how one request's decoding is narrowed.
     return {
@@ -227,6 +230,17 @@ def call_schema(
             )
         ]
     }
+
+
+_PLATFORM_OBJECTS = {"kubernetes": "Kubernetes objects", "functions": "cloud functions"}
+
+
+@functools.cache
+def tool_platform(model: type[StrictArgs]) -> str | None:
+    """Where a tool acts: "kubernetes" (it takes a cluster), "functions" (an AWS account or
+    a GCP project); None for one that acts nowhere (clarify, no_action)."""
+    kinds = set(_live_fields(model).values())
+    return next((platform for kind, platform in PLATFORMS.items() if kind in kinds), None)
 
 
 def writable_tools(schema: dict[str, Any]) -> set[str]:
@@ -257,11 +271,16 @@ def check_grounded(
             f"{call.tool} lists every {model.lists}, but the request names one ({named}): "
             "answer about that one, or ask."
         )
-    deployments = live.get(NO_FUNCTION_KIND)
-    if deployments and "function" in _typed_shapes(model).values():
+    platforms = live.get(PLATFORM_KIND)
+    if platforms and tool_platform(model) not in (None, *platforms):
+        about = (
+            f"names the deployment {', '.join(live.get('deployment') or [])} and no function"
+            if "kubernetes" in platforms
+            else "speaks of cloud functions and names no known deployment"
+        )
         raise InvalidCall(
-            f"{call.tool} acts on a cloud function, but the request names the deployment "
-            f"{', '.join(deployments)} and no function: act on the deployment, or ask."
+            f"{call.tool} acts on {_PLATFORM_OBJECTS[tool_platform(model)]}, but the request "
+            f"{about}: answer about what it names, or ask."
         )
     for field_name, chosen in _judged_fields(model, judged).items():
         if (value := getattr(call.args, field_name)) != chosen:
@@ -357,7 +376,6 @@ def check_grounded(
                     given,
                     acted_on=_acted_on(model, live),
                     scopes=_scope_values(live),
-                    deployments=set(live.get(NO_FUNCTION_KIND) or ()),
                 )
             )
             allowed -= _keyed_elsewhere(model, field_name, keyed)
@@ -735,7 +753,6 @@ def _field_words(
     *,
     acted_on: Collection[str] = (),
     scopes: Collection[str] = (),
-    deployments: Collection[str] = (),
 ) -> list[str]:
     """The words a typed argument may take: the request's bare words and numbers, the
     numbers typed with the argument's own unit, and range bounds the tool has no
@@ -744,8 +761,7 @@ def _field_words(
     4000, never the 8262 of a tag (a model that writes both repeats a port). A value the
     request types for another argument of the tool (with that argument's unit, or given by
     its role) is no bare word here: the version of "nginx 1.27" is not 1.27 cores, the
-    floor of "never below 3 instances" not the ceiling too. A request that names known
-    `deployments` and speaks of no function (`NO_FUNCTION_KIND`) names no function."""
+    floor of "never below 3 instances" not the ceiling too."""
     unit = _unit_fields(model).get(field)
     if unit in RESOURCES and any(
         resource_kind(other) in required_kinds for other in RESOURCES if other != unit
@@ -778,8 +794,6 @@ def _field_words(
     if shape == "image":
         return _image_like(words)
     if shape == "text":  # free text: only the text the request gives it (`given`)
-        return []
-    if shape == "function" and deployments:  # the request is about a Deployment
         return []
     if shape == "container":  # not a pod, the deployment acted on, a scope, nor a size
         words = [
@@ -820,7 +834,7 @@ def _names_an_object(model: type[StrictArgs], field: str) -> bool:
 @functools.cache
 def _typed_shapes(model: type[StrictArgs]) -> dict[str, str]:
     """{field: shape} of a tool's typed arguments that must look like what they name
-    (`x-names`: "variable", "image", "container", "handler", "text", "function";
+    (`x-names`: "variable", "image", "container", "handler", "text";
     tools/validation.py)."""
     properties = _inline_refs(model.model_json_schema()).get("properties", {})
     return {

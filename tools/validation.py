@@ -126,10 +126,6 @@ MENTIONED_CONTAINER = {**MENTIONED, "x-names": "container"}
 # to the model, ours wrote "hotfix for timeouts" and "redis://redis:6379" into requests that
 # gave none (12 calls of the validation split, 2026-12-07).
 MENTIONED_TEXT = {**MENTIONED, "x-names": "text"}
-# A cloud function's name as typed: none when the request names a known Deployment and
-# speaks of no function (llm/grounding.py, `NO_FUNCTION_KIND`): "could birch-v2 go back to
-# the earlier version?" rolls back the Deployment birch-v2, not a Lambda alias.
-MENTIONED_FUNCTION = {**MENTIONED, "x-names": "function"}
 TypedEnvName = Annotated[EnvName, Field(json_schema_extra=MENTIONED_VARIABLE)]
 """The name of a variable to remove, as typed."""
 

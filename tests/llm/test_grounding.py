@@ -25,6 +25,8 @@ from llm.grounding import (
     named_choices,
     named_known,
     named_scopes,
+    names_functions,
+    request_platform,
     resource_sides,
     speaks_of_functions,
     typed_pairs,
@@ -2138,30 +2140,51 @@ def test_a_list_is_not_the_answer_about_one_of_its_objects(registry):
 
 
 @pytest.mark.parametrize(
-    ("text", "speaks"),
+    ("text", "names", "speaks"),
     [
-        ("could birch-v2 go back to the earlier version?", False),
-        ("@planton MODE_HOST is stale on `pebble`, yank it", False),
-        ("roll lambda birch-v2 back", True),
-        ("lamda birch-v2: publish a version", True),  # typos of the chat
-        ("labmda birch-v2 config", True),
-        ("which GCFs start with api-?", True),
-        ("delete the fucntion birch-v2", True),
-        ("the serverless birch-v2, point live at 3", True),
-        ("fn birch-v2 env DEBUG=1", True),
+        ("could birch-v2 go back to the earlier version?", False, False),
+        ("@planton MODE_HOST is stale on `pebble`, yank it", False, False),
+        ("roll lambda birch-v2 back", True, True),
+        ("lamda birch-v2: publish a version", True, True),  # typos of the chat
+        ("labmda birch-v2 config", True, True),
+        ("which GCFs start with api-?", True, True),
+        ("delete the fucntion birch-v2", True, True),
+        ("the serverless birch-v2, point live at 3", True, True),
+        ("fn birch-v2 env DEBUG=1", True, True),
+        # the clouds functions run in are no functions; a word that only looks like one
+        ("gpu-node-57 must be emptied before aws kills the instance", False, True),
+        ("checkout is not functioning, restart it", False, False),
     ],
 )
-def test_the_words_a_request_speaks_of_functions_with(text, speaks):
+def test_the_words_a_request_names_or_speaks_of_functions_with(text, names, speaks):
+    assert names_functions(text) is names
     assert speaks_of_functions(text) is speaks
 
 
-def test_a_named_deployment_is_no_function_unless_the_request_speaks_of_functions(registry):
+@pytest.mark.parametrize(
+    ("named_deployment", "text", "platform"),
+    [
+        (True, "could birch-v2 go back to the earlier version?", "kubernetes"),
+        (True, "roll lambda birch-v2 back", None),
+        (True, "restart birch-v2 before aws kills the node", None),
+        (False, "print the raw json for lambda nightly-report", "functions"),
+        (False, "restart before aws kills the node", None),
+        (False, "roll cedar back", None),
+    ],
+)
+def test_the_platform_a_request_is_about(named_deployment, text, platform):
+    assert request_platform(text, named_deployment) == platform
+
+
+def test_a_request_about_one_platform_acts_on_nothing_of_the_other(registry):
     # the release of 2026-12-07 17:41: 18 test requests that name a known deployment and no
-    # function rolled back a Lambda alias or set a Lambda's env named like the deployment
+    # function rolled back a Lambda alias or set a Lambda's env named like the deployment,
+    # and 3 that name a lambda and no deployment read a pod's logs
     live = {**SCOPES, "deployment": ["birch-v2", "web"]}
     text = "sorry to be a pain, but could birch-v2 go back to the earlier version?"
     tools = tools_in(schema_for(registry, text, live))
     assert "rollback_deployment" in tools and "lambda_rollback_alias" not in tools
+    assert not [tool for tool in tools if tool.startswith(("lambda_", "gcf_"))]
     alias = {"tool": "lambda_rollback_alias", "args": {"name": "birch-v2", "alias": "live"}}
     with pytest.raises(InvalidCall, match="names the deployment birch-v2 and no function"):
         grounded_check(registry, "roll birch-v2 back, alias live", alias, live)
@@ -2174,5 +2197,15 @@ def test_a_named_deployment_is_no_function_unless_the_request_speaks_of_function
         grounded_check(registry, text, {**alias, "args": {**alias["args"], **account}}, live)
     # as does a request that names no known deployment
     assert "lambda_rollback_alias" in tools_in(schema_for(registry, "roll cedar back", live))
-    # a list of functions names none, so it stays
-    assert "lambda_list_functions" in tools_in(schema_for(registry, "what runs next to web?", live))
+    # the other way round: functions named, no known deployment
+    text = "print the raw json for lambda nightly-report"
+    tools = tools_in(schema_for(registry, text, live))
+    assert "lambda_describe_function" in tools and "get_pod_logs" not in tools
+    assert not [
+        tool
+        for tool in tools
+        if tool not in ("clarify", "no_action") and not tool.startswith(("lambda_", "gcf_"))
+    ]
+    logs = {"tool": "get_pod_logs", "args": {"name": "nightly-report"}}
+    with pytest.raises(InvalidCall, match="speaks of cloud functions and names no known deploy"):
+        grounded_check(registry, text, logs, live)

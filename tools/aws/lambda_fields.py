@@ -16,7 +16,6 @@ from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
 from tools.validation import (
     MENTIONED,
-    MENTIONED_FUNCTION,
     MENTIONED_TEXT,
     MENTIONED_VARIABLE,
     EnvValue,
@@ -109,8 +108,7 @@ def check_env_size(env: dict[str, str]) -> dict[str, str]:
 
 
 FunctionName = Annotated[
-    str,
-    Field(pattern=FUNCTION_NAME, min_length=1, max_length=64, json_schema_extra=MENTIONED_FUNCTION),
+    str, Field(pattern=FUNCTION_NAME, min_length=1, max_length=64, json_schema_extra=MENTIONED)
 ]
 AliasName = Annotated[
     str, Field(pattern=ALIAS_NAME, min_length=1, max_length=128, json_schema_extra=MENTIONED)

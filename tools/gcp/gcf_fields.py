@@ -16,7 +16,6 @@ from tools.base import StrictArgs
 from tools.settings import ALIAS_PATTERN
 from tools.validation import (
     MENTIONED,
-    MENTIONED_FUNCTION,
     EnvName,
     EnvValue,
     TypedEnvName,
@@ -98,8 +97,7 @@ def check_env_size(env: dict[str, str]) -> dict[str, str]:
 
 
 FunctionName = Annotated[
-    str,
-    Field(pattern=FUNCTION_NAME, min_length=1, max_length=63, json_schema_extra=MENTIONED_FUNCTION),
+    str, Field(pattern=FUNCTION_NAME, min_length=1, max_length=63, json_schema_extra=MENTIONED)
 ]
 EntryPoint = Annotated[
     str,
