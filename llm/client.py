@@ -32,7 +32,7 @@ from llm.prompt import chat_messages
 from llm.tool_shortlist import CLARIFY, DECLINES, Offer, ToolShortlist
 from tools.base import ToolCall
 from tools.registry import InvalidCall, ToolRegistry
-from tools.request_schema import writable_tools
+from tools.request_schema import mentioned_fields, writable_tools
 
 # JSON-schema keywords llguidance does not implement. `propertyNames` only repeats what
 # the key patterns in `patternProperties` already say, and parse_call checks it anyway.
@@ -272,15 +272,18 @@ class ToolCallClient:
         x for exception" got describe_pod alone, which has no filter; with get_pod_logs
         offered too our model read the logs (the validation split, 2026-12-07: 2 won, none
         lost). The model still chooses, and the added tool is no riskier than the offered
-        ones (as in `_fallback_for`): a new object's name is no reason to offer a delete."""
+        ones (as in `_fallback_for`): a new object's name is no reason to offer a delete.
+        Only a typed argument takes such a value: set_image's `name` is a known deployment,
+        so "get ghcr.io/acme/web:v2 running somewhere as score-otter" offers deploy_app too
+        (the test split of 2026-12-07: 2 won, none lost)."""
         actions = [tool for tool in offer.tools if tool not in DECLINES]
         ceiling = self._risk_ceiling(actions)
         for key in (key for key, value in given.items() if isinstance(value, str)):
-            if any(key in self.registry.args_model(tool).model_fields for tool in actions):
+            if any(key in mentioned_fields(self.registry.args_model(tool)) for tool in actions):
                 continue
             for tool in offer.alternatives:
                 if (
-                    key in self.registry.args_model(tool).model_fields
+                    key in mentioned_fields(self.registry.args_model(tool))
                     and self.registry.get(tool).base_risk.rank <= ceiling
                 ):
                     chosen = {*offer.tools, tool}

@@ -146,7 +146,7 @@ def call_schema(
         for branch in branches:
             model = models[_tool_of(branch)]
             properties = branch["properties"]["args"].get("properties", {})
-            for field in _mentioned_fields(model):
+            for field in mentioned_fields(model):
                 if field in _given_fields(model, given):
                     valid = [given[field]]
                 elif words is None:
@@ -195,7 +195,7 @@ def call_schema(
         # a value the tool takes anyway may be left out ("previous": false)
         fields += [f for f in _given_fields(model, given) if given[f] != _default(model, f)]
         if words is not None:
-            fields += [f for f in _mentioned_fields(model) if _keyed_values(model, f, keyed)]
+            fields += [f for f in mentioned_fields(model) if _keyed_values(model, f, keyed)]
             fields += _unit_required(model, units, required)
             fields += [f for f in [_pairs_field(model, pairs)] if f]
             branch = _require_one_of(branch, _unit_one_of(model, units, required))
@@ -317,7 +317,7 @@ def check_grounded(
                 )
     units = {UNIT_KINDS[k]: v for k, v in live.items() if k in UNIT_KINDS}
     keyed = _keyed(live.get(KEYED_KIND) or [])
-    for field_name in _mentioned_fields(model) if MENTIONED_KIND in live else ():
+    for field_name in mentioned_fields(model) if MENTIONED_KIND in live else ():
         if (typed := _keyed_values(model, field_name, keyed)) and (
             (value := getattr(call.args, field_name)) not in typed
         ):
@@ -648,7 +648,7 @@ def _variable_fields(model: type[StrictArgs], branch: dict[str, Any]) -> list[st
         return []
     shapes = _typed_shapes(model)
     fields = [
-        f for f in _mentioned_fields(model) if _is_map(model, f) or shapes.get(f) == "variable"
+        f for f in mentioned_fields(model) if _is_map(model, f) or shapes.get(f) == "variable"
     ]
     return fields if len(fields) > 1 else []
 
@@ -709,7 +709,7 @@ def _marked(node: Any) -> bool:
 
 
 @functools.cache
-def _mentioned_fields(model: type[StrictArgs]) -> tuple[str, ...]:
+def mentioned_fields(model: type[StrictArgs]) -> tuple[str, ...]:
     """Arguments marked `x-live: mentioned`, also inside Optional[...] and list items."""
     properties = _inline_refs(model.model_json_schema()).get("properties", {})
     return tuple(name for name, schema in properties.items() if _marked(schema))
@@ -1034,7 +1034,7 @@ def _judged_fields(model: type[StrictArgs], judged: Mapping[str, str] | None) ->
 def _given_fields(model: type[StrictArgs], given: Mapping[str, str | bool]) -> list[str]:
     """The arguments of a tool that values the request gives fill: a typed argument the
     value fits, or a flag the request sets ("-A": all_namespaces)."""
-    typed = _mentioned_fields(model)
+    typed = mentioned_fields(model)
     return [
         f
         for f, value in given.items()
@@ -1144,7 +1144,7 @@ def _variable_like(word: str) -> bool:
 def _pairs_field(model: type[StrictArgs], pairs: dict[str, str]) -> str | None:
     """The map argument that must set the request's `KEY=value` variables: the tool's one
     map, when every pair fits it."""
-    maps = [f for f in _mentioned_fields(model) if _is_map(model, f)]
+    maps = [f for f in mentioned_fields(model) if _is_map(model, f)]
     if not pairs or len(maps) != 1:
         return None
     fits = all(_valid_entry(model, maps[0], key, value) for key, value in pairs.items())

@@ -685,3 +685,15 @@ def test_a_kubectl_command_offers_its_tools_in_place_of_the_classifiers(encoder)
         '{"tool":"drain_node","args":{"node":"node-7"}}',
     )
     assert offered == ("drain_node", "no_action")
+
+
+def test_a_new_name_given_brings_a_tool_that_types_a_name(encoder):
+    """set_image's name is a known deployment, not a name the request types: "running
+    somewhere as score-otter" gives a new object's name, so deploy_app is offered too (the
+    test split of 2026-12-07 17:41)."""
+    shortlist = fixed_shortlist(encoder, {"set_image": 0.95, "deploy_app": 0.02, "no_action": 0.01})
+    text = "would it be possible to get ghcr.io/acme/web:v11 running somewhere as score-otter?"
+    answer = '{"tool":"deploy_app","args":{"name":"score-otter","image":"ghcr.io/acme/web:v11"}}'
+    live = {"deployment": ["score-otter", "web"]}
+    offered, written = offered_branches(shortlist, text, live, answer)
+    assert offered == ("deploy_app", "set_image") and written == set(offered)
