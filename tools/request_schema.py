@@ -143,8 +143,10 @@ def call_schema(
     required = set(required_kinds)
     given = dict(given or {})
     if words is not None or given:  # typed arguments: only fitting words
+        scopes = _scope_values(live)
         for branch in branches:
             model = models[_tool_of(branch)]
+            acted_on = _acted_on(model, live)
             properties = branch["properties"]["args"].get("properties", {})
             for field in mentioned_fields(model):
                 if field in _given_fields(model, given):
@@ -170,8 +172,8 @@ def call_schema(
                         units,
                         required,
                         given,
-                        acted_on=_acted_on(model, live),
-                        scopes=_scope_values(live),
+                        acted_on=acted_on,
+                        scopes=scopes,
                     )
                     elsewhere = _keyed_elsewhere(model, field, keyed) | _choice_words(
                         model, named_words
