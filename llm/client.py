@@ -253,11 +253,18 @@ class ToolCallClient:
         """`offer` with the tools a kubectl command in `text` asks for in place of the
         classifier's actions (llm/kubectl_command.py); the offered decline stays. The command
         names the action, so it is `sure_action`: when the call cannot be written ("kubectl
-        drain" names no node) the client asks which (`_fallback_for`)."""
+        drain" names no node) the client asks which (`_fallback_for`). A change the command
+        asks for that the classifier did not offer gets its decline back (the classifier,
+        sure of a read, offered none): a refusal stays possible for every change the
+        classifier was not sure of."""
         tools = [tool for tool in command_tools(text) if tool in self.registry.names()]
         if not tools:
             return offer
-        chosen = {*tools, *(tool for tool in offer.tools if tool in DECLINES)}
+        declines = [tool for tool in offer.tools if tool in DECLINES]
+        reads = self.registry.read_only_names()
+        if not declines and any(t not in reads and t not in offer.tools for t in tools):
+            declines = [offer.decline]
+        chosen = {*tools, *declines}
         return dataclasses.replace(
             offer,
             tools=tuple(tool for tool in self.registry.names() if tool in chosen),

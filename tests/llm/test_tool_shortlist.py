@@ -685,6 +685,14 @@ def test_a_kubectl_command_offers_its_tools_in_place_of_the_classifiers(encoder)
         '{"tool":"drain_node","args":{"node":"node-7"}}',
     )
     assert offered == ("drain_node", "no_action")
+    # a change the command asks for keeps a decline where the classifier, sure of a read,
+    # offered none
+    shortlist = fixed_shortlist(encoder, {"list_nodes": 0.97, "clarify": 0.001, "no_action": 0.01})
+    drain = '{"tool":"drain_node","args":{"node":"node-7"}}'
+    offered, _ = offered_branches(shortlist, "k drain node-7", {}, drain)
+    assert offered == ("drain_node", "no_action")
+    offered, _ = offered_branches(shortlist, "k get no", {}, '{"tool":"list_nodes","args":{}}')
+    assert offered == ("list_nodes",)
 
 
 def test_a_new_name_given_brings_a_tool_that_types_a_name(encoder):
