@@ -86,6 +86,10 @@ def resource_kind(unit: str) -> str:
 # one of them (tools/validation.KEYS).
 KEYED_KIND = f"{MENTIONED_KIND}:keyed"
 
+# The `given` key of the words a request may name a new instance with, space-separated
+# (llm/grounding.given_instance_names): an optional name of a new object takes only these.
+INSTANCE_NAMES = "instance names"
+
 
 def call_schema(
     models: dict[str, type[StrictArgs]],
@@ -798,6 +802,9 @@ def _field_words(
         return _image_like(words)
     if shape == "text":  # free text: only the text the request gives it (`given`)
         return []
+    if _optional_name(model, field):  # only a word the request names the instance with
+        named = {w.lower() for w in str((given or {}).get(INSTANCE_NAMES, "")).split()}
+        words = [w for w in words if w.lower() in named]
     if shape == "container" or _optional_name(model, field):
         # not a pod, the deployment acted on, a scope, nor a size
         words = [
@@ -811,6 +818,8 @@ def _field_words(
         ]
     if unit is None:  # "a redis cache -n prod, 4Gi of memory" has no version "4gi"
         words = [w for w in words if not _SIZE_LIKE.fullmatch(w)]
+    if field == "version":  # nor "prod": a version is numbered, or a channel's tag
+        words = [w for w in words if not w.isalpha() or w.lower() in _VERSION_TAGS]
     own = set(_unit_fields(model).values())
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
@@ -839,13 +848,18 @@ def _names_an_object(model: type[StrictArgs], field: str) -> bool:
 
 @functools.cache
 def _optional_name(model: type[StrictArgs], field: str) -> bool:
-    """Whether `field` is an object's own name the tool may leave out (deploy_service's
-    instance, named after its service by default): like a container, it is none of the
-    words that say where the call acts. Our model named the Postgres of "drop a Postgres
-    6.2 in (us central/`ci`)" "ci" (6 requests of the test split, 1 of valid, the
-    release of 2026-12-07 19:47); none of data v2's 456 named instances is a known
-    cluster or namespace, or a size."""
-    return _names_an_object(model, field) and not model.model_fields[field].is_required()
+    """Whether `field` is an object's own `name` the tool may leave out (deploy_service's
+    instance, named after its service by default; not a container). It takes only a word
+    the request names the instance with (`INSTANCE_NAMES`), and like a container none of
+    the words that say where the call acts: our model named the Postgres of "drop a
+    Postgres 6.2 in (us central/`ci`)" "ci", and when that was taken away, "drop" (the
+    test split, the release of 2026-12-07 19:47). None of data v2's 456 named instances
+    is a known cluster or namespace, or a size."""
+    return (
+        field == "name"
+        and _names_an_object(model, field)
+        and not model.model_fields[field].is_required()
+    )
 
 
 @functools.cache
@@ -869,6 +883,9 @@ _QUANTITY_LIKE = re.compile(r"\d+(?:\.\d+)?[a-z]*", re.IGNORECASE)
 # the memory of "a postgres called orders-db with 8Gi" as its version too (the hand-written
 # suite and 1 request of the test split, 2026-12-07 19:47); of data v2's expected values,
 # only sizes look like this.
+# The versions without a number people ask for; data v2's 320 versions are numbered
+# ("7.4", "16-alpine") or "stable".
+_VERSION_TAGS = frozenset({"latest", "stable", "lts", "edge", "mainline", "alpine"})
 _SIZE_LIKE = re.compile(r"\d+(?:\.\d+)?(?:mi|mib|mb|gi|gib|gb|g|m|k|ki|kb|megs?|gigs?)", re.I)
 _NOT_A_CONTAINER = frozenset({"log", "output"})
 

@@ -1797,6 +1797,8 @@ def test_only_a_request_for_the_previous_run_may_read_it(registry, text, previou
         ("deploy nginx:1.27 as web on port 8080", False),
         ("create deployment web image nginx:1.27 port 80", False),
         ("get web launched from nginx:1.27 listening on 5432", False),
+        # a word of a name or an image is no word of the request's
+        ("create deploy user-service image acme/flux-svc:v2.13 port 443", False),
         ("deploy nginx:1.27 as web on port 80 and expose it", True),
         ("deploy web from nginx:1.27, port 80, with a service", True),
         ("we need web running nginx:1.27 reachable on 8080", True),
@@ -2044,7 +2046,10 @@ def test_a_container_is_no_size_nor_the_deployment_acted_on(registry, text, not_
         # the test split of 2026-12-07 19:47: the namespace, the cluster, "version"
         ("@planton could u drop a Postgres 6.2 in (us central/`staging`)?", {"staging"}),
         ("@planton could u drop a nginx 16-alpine in in the eu-west cluster?", {"eu-west"}),
-        ("@planton one postgres, version 16, for the hackathon", {"version"}),
+        ("@planton one postgres, version 16, for the hackathon", {"version", "hackathon"}),
+        # nor after a prose word: it is named only as the request names it
+        ("@planton could u drop a Postgres 6.2 in (us central/`ci`)?", {"drop", "ci"}),
+        ("doing a PoC, need `postgres` at 1.27 -n staging", {"construction", "poc", "staging"}),
     ],
 )
 def test_an_instance_is_not_named_after_where_it_runs(registry, text, not_names):
@@ -2057,6 +2062,23 @@ def test_an_instance_is_not_named_after_where_it_runs(registry, text, not_names)
     )
     versions = json.dumps(args["properties"]["args"]["properties"]["version"])
     assert "8gi" not in versions.lower()
+    # nor a prose word: a version is numbered, or a tag such as "stable"
+    text = "add a standalone redis cache -n prod, 4Gi of memory, stable channel"
+    args = branch(schema_for(registry, text, SCOPES), "deploy_service")["properties"]["args"]
+    versions = json.dumps(args["properties"]["version"])
+    assert '"stable"' in versions and '"prod"' not in versions and '"cache"' not in versions
+    # the ways our requests name an instance (training and validation splits)
+    for text, name in [
+        ("+Redis cache 16-alpine (blog) (staging) asap", "blog"),
+        ("admin-portal = Redis 7.4", "admin-portal"),
+        ("new pg database, ver 16-alpine, nme vote-job-proxy", "vote-job-proxy"),
+        ("we need a `chat` Postgres box (staging), 768 megs ram?", "chat"),
+        ("for the load test we want a dedicated nginx instance, profile-svc", "profile-svc"),
+        ("create fern-worker: redis cache vrsion 7, 2 gigs ram", "fern-worker"),
+        ("we need postgres naemd search pls", "search"),
+    ]:
+        args = branch(schema_for(registry, text, SCOPES), "deploy_service")["properties"]["args"]
+        assert args["properties"]["name"]["anyOf"][0]["enum"] == [name], text
     # a name the request gives is still written, whatever it is
     given = "deploy a redis called staging-cache in staging"
     args = branch(schema_for(registry, given, SCOPES), "deploy_service")["properties"]["args"]
