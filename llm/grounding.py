@@ -206,9 +206,7 @@ _BOUND_RES = (
     ("min", re.compile(rf"\b(?:min(?:imum|imal)?{_BOUND_AFTER}|at least\s+){_BOUND_NUMBER}", re.I)),
     (
         "max",
-        re.compile(
-            rf"\b(?:max(?:imum|imal)?{_BOUND_AFTER}|at most\s+|up to\s+){_BOUND_NUMBER}", re.I
-        ),
+        re.compile(rf"\b(?:max(?:i\w*)?{_BOUND_AFTER}|at most\s+|up to\s+){_BOUND_NUMBER}", re.I),
     ),
     # "2 minimum", "5 pods minimum, 20 pods maximum"
     ("min", re.compile(rf"\b{_COUNT_NUMBER}\s*(?:{_COUNTED}\s+)?minimum\b", re.I)),
@@ -216,6 +214,9 @@ _BOUND_RES = (
     # "never fewer than 1 pods, never more than 20", "no less than two" ("fewwer")
     ("min", re.compile(rf"\b(?:never|no|not)\s+(?:fe+w+er|less)\s+than\s+{_BOUND_NUMBER}", re.I)),
     ("max", re.compile(rf"\b(?:never|no|not)\s+more\s+than\s+{_BOUND_NUMBER}", re.I)),
+    # "add pods by itself until 18", "the limit is 21" (misspelled "maximm five" above)
+    ("max", re.compile(rf"\b(?:until|till)\s+{_BOUND_NUMBER}", re.I)),
+    ("max", re.compile(rf"\bthe\s+limit\s+(?:is|of|=|:)\s*{_BOUND_NUMBER}", re.I)),
     # a floor of instances: "never scale below 3", "a floor of 2", "keep 1 warm", "keep
     # one instance warm", "set min instances of gcf x to 1"
     ("min", re.compile(rf"\bnever\s+(?:\w+\s+){{0,2}}below\s+{_BOUND_NUMBER}", re.I)),
@@ -241,7 +242,7 @@ _RANGE_NUMBER = rf"(\d+|{'|'.join([*NUMBER_WORDS, *TENS_WORDS])})"
 _RANGE_TO = r"\s*(?:-|–|/|\.\.|to|until|till|through|thru)\s*"
 _RANGE_RES = (
     re.compile(rf"\bbetween\s+{_RANGE_NUMBER}\s+and\s+{_RANGE_NUMBER}\b", re.I),
-    re.compile(rf"\bfrom\s+{_RANGE_NUMBER}\s*(?:to|-|up to)\s*{_RANGE_NUMBER}\b", re.I),
+    re.compile(rf"\bfrom\s+{_RANGE_NUMBER}\s*(?:to|-|up to|until|till)\s*{_RANGE_NUMBER}\b", re.I),
     re.compile(
         rf"\b{_RANGE_NUMBER}{_RANGE_TO}{_RANGE_NUMBER}\s*(?:replicas?|pods|reps|copies|instances)\b",
         re.I,
@@ -830,7 +831,7 @@ _NOT_A_CONTAINER = COMMAND_WORDS | frozenset(
 
 # Which side of a resource a request means: "requesting 2 cores", "reserve 1Gi", "a cpu
 # floor", "what it asks for", "asking for 2 cpus"; "limit memory to 1Gi", "capped at", "the
-# memory ceiling".
+# memory ceiling", "never exceed 2gb", "reserved 1 vCPU, top 1.5 cpu".
 # Both named ("not the memory cap, the reservation") say nothing.
 _RESOURCE_SIDE_RES = {
     "request": re.compile(
@@ -840,19 +841,19 @@ _RESOURCE_SIDE_RES = {
     ),
     "limit": re.compile(
         r"\b(?:limits?|limited|lims?|cap|capped|ceiling|max|maximum|at most|up to|burst\w*"
-        r"|allowances?)\b",
+        r"|allowances?|exceed\w*|top)\b",
         re.IGNORECASE,
     ),
 }
-# The side words people misspell ("requets", "resevre", "limiit"): a word one edit (or one
-# swap of neighbours) from one of these names its side too
+# The side words people misspell ("requets", "resevre", "limiit", "lmit", "buurst"): a word
+# one edit (or one swap of neighbours) from one of these names its side too
 _SIDE_WORDS = {
     "request": (
         *("request", "requests", "requested", "requesting", "reserve", "reserving"),
         "reservation",
         *("guaranteed", "minimum"),
     ),
-    "limit": ("limit", "limits", "ceiling", "maximum", "allowance"),
+    "limit": ("limit", "limits", "ceiling", "maximum", "allowance", "burst"),
 }
 
 
@@ -895,7 +896,7 @@ def named_resources(text: str, typed_units: Collection[str]) -> list[str]:
 def resource_sides(text: str) -> list[str]:
     """The sides of a resource (tools/request_schema.RESOURCE_SIDES) `text` names, by word
     or by a word one typo from one (`_SIDE_WORDS`)."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z]{5,}", text)]
+    words = [w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)]  # "lmit", "burt"
     return [
         side
         for side, pattern in _RESOURCE_SIDE_RES.items()

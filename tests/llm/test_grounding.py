@@ -2112,14 +2112,62 @@ def test_an_autoscalers_one_count_is_its_ceiling_not_its_floor_too(registry):
         ("web should breathe with traffic: never fewer than 2 pods, never more than 20", 2, 20),
         ("make web elastic: 3 pods minimum, 15 pods maximum, 80% cpu target", 3, 15),
         ("autoscale web between 2 and 9 pods", 2, 9),
+        ("web must add pods alone when cpu is over 80 percent, from 4 until 26", 4, 26),
     ]:
         args = {"name": "web", "min_replicas": low, "max_replicas": high}
-        if "80%" in text:
+        if "80" in text:
             args["cpu_percent"] = 80
         _grounded(registry, text, {"tool": "create_hpa", "args": args}, live)
+    # a ceiling said in words is one too, and no floor
+    for text, high in [
+        ("when cpu of web is high, please it add pods by itself until 18", 18),
+        ("web should multiply the pods automatic if cpu go up, the limit is 21", 21),
+        ("i want autoscale on web, maximm five", 5),
+    ]:
+        hpa = {"tool": "create_hpa", "args": {"name": "web", "max_replicas": high}}
+        _grounded(registry, text, hpa, live)
+        both = {**hpa, "args": {**hpa["args"], "min_replicas": high}}
+        with pytest.raises(InvalidCall, match=f"min_replicas = {high} is not in the request"):
+            _grounded(registry, text, both, live)
     # a tool with a count of its own keeps it: scale web to 5 pods
     scale = {"tool": "scale_deployment", "args": {"name": "web", "replicas": 5}}
     _grounded(registry, "scale web to 5 pods", scale, live)
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "other"),
+    [
+        # the test split of 2026-12-07 19:47: the model set the other side too
+        ("finops flagged web for low utilisation, drop its requested cpu to 4", "request", "limit"),
+        ("right-sizing pass on web: the cpu request should be 1500m", "request", "limit"),
+        ("web's memory reservation should be 128M", "request", "limit"),
+        ("cap web's cpu at 2", "limit", "request"),
+    ],
+)
+def test_a_request_that_names_one_side_sets_no_other(registry, text, side, other):
+    live = {**SCOPES, "deployment": ["web", "api"]}
+    args = branch(schema_for(registry, text, live), "set_resources")["properties"]["args"]
+    for resource in ("cpu", "memory"):
+        prop = args["properties"][f"{resource}_{other}"]
+        assert all(b.get("type") == "null" for b in prop.get("anyOf", [prop])), text
+
+
+def test_both_sides_named_keep_both(registry):
+    # "never exceed" and a misspelled limit name the limit side too (data v2's training split)
+    live = {**SCOPES, "deployment": ["web", "api"]}
+    for text, args in [
+        (
+            "capacity review came back: web should reserve 1.5GB of memory and never exceed 2gb",
+            {"memory_request": "1536Mi", "memory_limit": "2Gi"},
+        ),
+        ("set web cpu request 250m and lmit 4 cpus", {"cpu_request": "250m", "cpu_limit": "4"}),
+        (
+            "i want give to web cpu reserved 1 vCPU, top 1.5 cpu",
+            {"cpu_request": "1", "cpu_limit": "1500m"},
+        ),
+    ]:
+        call = {"tool": "set_resources", "args": {"name": "web", **args}}
+        _grounded(registry, text, call, live)
 
 
 def test_asking_for_a_size_is_its_request(registry):
