@@ -130,6 +130,7 @@ from tools.request_schema import (
     PLATFORM_KIND,
     resource_kind,
     side_kind,
+    sized_key,
     unit_kind,
 )
 from tools.validation import KEYS, UNITS, format_cpu, format_memory
@@ -905,6 +906,77 @@ def resource_sides(text: str) -> list[str]:
     ]
 
 
+def _side_marks(window: str) -> list[tuple[int, str]]:
+    """(position, side) of each side word in `window` (`_RESOURCE_SIDE_RES`, or a word one
+    typo from one of `_SIDE_WORDS`), in order."""
+    marks = [
+        (found.start(), side)
+        for side, pattern in _RESOURCE_SIDE_RES.items()
+        for found in pattern.finditer(window)
+    ]
+    for found in re.finditer(r"[A-Za-z]{4,}", window):
+        word = found.group(0).lower()
+        marks += [
+            (found.start(), side)
+            for side, targets in _SIDE_WORDS.items()
+            if any(one_edit(word, target) for target in targets)
+        ]
+    return sorted(marks)
+
+
+# What may stand between a size and the side word after it: "0.25 cpu request", "3GB of
+# memory limit"; a comma ends it ("100 millicores, top 0.75 cpu": "top" is the next one's).
+_SIZE_TAIL = re.compile(
+    r"\s*(?:(?:of\s+)?(?:v?cpus?|cores?|millicores?|memory|mem|ram)\b\s*)*(?:\S+\s+){0,1}?"
+)
+
+
+def sized_sides(text: str) -> dict[str, frozenset[str]]:
+    """{side: the sizes `text` types for that side}, read where a request names both
+    sides: a size takes the side word right after it ("3GB request, 8gb limit", "750m
+    guaranteed and 2 cores at most"), else the nearest one before it since the last size
+    ("cpu minimum 1000m and maximum 2000m", "request memory 1.5G, limit 2G"). Values are
+    canonical (`unit_mentions`): each size's are those its own text adds. Our model wrote
+    both sizes of such requests to one side or left one out (15 requests of the test
+    split, the release of 2026-12-07 19:47)."""
+    spans = sorted(
+        {
+            found.span()
+            for pattern in (_MEMORY_RE, _CPU_RE, _MILLI_OR_MEGA_RE)
+            for found in pattern.finditer(text)
+        }
+        | {found.span() for found in _TENTH.finditer(text.lower())}
+    )
+    # a size inside a longer one ("750m" of "750m cpu" read twice) is the longer one's
+    spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    paired: dict[str, list[tuple[str, set[str]]]] = {"cpu": [], "memory": []}
+    for index, (start, end) in enumerate(spans):
+        previous_end = spans[index - 1][1] if index else 0
+        next_start = spans[index + 1][0] if index + 1 < len(spans) else len(text)
+        after = re.split(r"[,;.!?]", text[end:next_start], maxsplit=1)[0]
+        tail = _SIZE_TAIL.match(after)
+        after_marks = _side_marks(after[: (tail.end() if tail else 0) + 12])
+        before_marks = _side_marks(text[previous_end:start])
+        if after_marks and after_marks[0][0] <= (tail.end() if tail else 0):
+            side = after_marks[0][1]
+        elif before_marks:
+            side = before_marks[-1][1]
+        else:
+            continue
+        own = unit_mentions(text[: min(end + 16, next_start)]).values
+        earlier = unit_mentions(text[:start]).values
+        for unit in ("cpu", "memory"):
+            if added := set(own.get(unit, ())) - set(earlier.get(unit, ())):
+                paired[unit].append((side, added))
+    # only a clear pairing counts: per resource, one size read for each side
+    sides: dict[str, set[str]] = {side: set() for side in _RESOURCE_SIDE_RES}
+    for pairs in paired.values():
+        if sorted(side for side, _ in pairs) == sorted(_RESOURCE_SIDE_RES):
+            for side, values in pairs:
+                sides[side] |= values
+    return {side: frozenset(values) for side, values in sides.items() if values}
+
+
 # "deploy nginx:1.27 as sc-echo", "get cart:v9 up as tracker"; not "which service account
 # does it run as (qa)", "wire up A=1 as environment variables"
 _GIVEN_AS = re.compile(
@@ -1163,6 +1235,7 @@ def given_values(text: str) -> dict[str, str | bool]:
     given: dict[str, str | bool | None] = {
         "name": given_name(text),
         INSTANCE_NAMES: given_instance_names(text),
+        **{sized_key(side): " ".join(sorted(values)) for side, values in sized_sides(text).items()},
         "container": given_container(text),
         "version": given_version(text),
         "grep": given_filter(text),

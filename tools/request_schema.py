@@ -86,6 +86,13 @@ def resource_kind(unit: str) -> str:
 # one of them (tools/validation.KEYS).
 KEYED_KIND = f"{MENTIONED_KIND}:keyed"
 
+
+def sized_key(side: str) -> str:
+    """The `given` key of the sizes a request types for one side of a resource, space-
+    separated (llm/grounding.sized_sides)."""
+    return f"sizes for the {side}"
+
+
 # The `given` key of the words a request may name a new instance with, space-separated
 # (llm/grounding.given_instance_names): an optional name of a new object takes only these.
 INSTANCE_NAMES = "instance names"
@@ -826,6 +833,14 @@ def _field_words(
         words = [w for w in words if not _SIZE_LIKE.fullmatch(w)]
     if field == "version":  # nor "prod": a version is numbered, or a channel's tag
         words = [w for w in words if not w.isalpha() or w.lower() in _VERSION_TAGS]
+    # a size typed for the other side is not this one's ("3GB request, 8gb limit")
+    others = {
+        parsed
+        for side in RESOURCE_SIDES
+        if unit in RESOURCES and _field_side(field) not in (None, side)
+        for value in str((given or {}).get(sized_key(side), "")).split()
+        if (parsed := _parsed(model, field, value))
+    }
     own = set(_unit_fields(model).values())
     # a range's bound is a bare number to a tool without such bounds ("scale to max 5")
     bare = [v for u in RELATIVE_UNITS if u not in own for v in units.get(u, [])]
@@ -839,7 +854,8 @@ def _field_words(
         if f != field and isinstance(given[f], str)
         for word in (given[f], *given[f].split())
     }
-    return [*(w for w in words if w not in claimed), *bare, *(units.get(unit, []) if unit else [])]
+    typed = [*(w for w in words if w not in claimed), *bare, *(units.get(unit, []) if unit else [])]
+    return [w for w in typed if _parsed(model, field, w) not in others] if others else typed
 
 
 @functools.cache
@@ -942,6 +958,11 @@ def _image_like(words: list[str]) -> list[str]:
 
     whole = [w for w in references if not piece(w)]
     return whole or list(words)
+
+
+def _field_side(field: str) -> str | None:
+    """The side of a resource an argument sizes ("cpu_request": request), if it sizes one."""
+    return next((side for side in RESOURCE_SIDES if field.endswith(f"_{side}")), None)
 
 
 def _named_side(required_kinds: Container[str]) -> str | None:

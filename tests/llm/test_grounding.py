@@ -28,6 +28,7 @@ from llm.grounding import (
     names_functions,
     request_platform,
     resource_sides,
+    sized_sides,
     speaks_of_functions,
     typed_pairs,
     unit_mentions,
@@ -2168,6 +2169,31 @@ def test_both_sides_named_keep_both(registry):
     ]:
         call = {"tool": "set_resources", "args": {"name": "web", **args}}
         _grounded(registry, text, call, live)
+
+
+@pytest.mark.parametrize(
+    ("text", "floor", "ceiling"),
+    [
+        # the test split of 2026-12-07 19:47: both sizes went to one side, or one was lost
+        ("cron-runner need 3GB request, 8gb limit for the memory", "3Gi", "8Gi"),
+        ("please for web put cpu minmium one cpu and maximum 1.5 cores", "1", "1500m"),
+        ("make the cpu of web from 0.25 cpu request up to 750 millicores limiit", "250m", "750m"),
+        ("i want give to web cpu reserved 1 vCPU, top 1.5 cpu", "1", "1500m"),
+        ("for web i want request memory 1.5G, limit 2G", "1536Mi", "2Gi"),
+    ],
+)
+def test_each_size_goes_to_the_side_named_beside_it(registry, text, floor, ceiling):
+    live = {**SCOPES, "deployment": ["web", "cron-runner"]}
+    name = "cron-runner" if "cron-runner" in text else "web"
+    resource = "memory" if floor.endswith("i") else "cpu"
+    right = {f"{resource}_request": floor, f"{resource}_limit": ceiling}
+    _grounded(registry, text, {"tool": "set_resources", "args": {"name": name, **right}}, live)
+    # the floor's size is not the ceiling's too (our model wrote one size to both sides)
+    both = {f"{resource}_request": floor, f"{resource}_limit": floor}
+    with pytest.raises(InvalidCall, match=f"{resource}_limit = .* is not in the request"):
+        _grounded(registry, text, {"tool": "set_resources", "args": {"name": name, **both}}, live)
+    # one size with both sides named stays free: "reservation ... go up to 768MB"
+    assert sized_sides("can web's baseline memory reservation go up to 768MB?") == {}
 
 
 def test_asking_for_a_size_is_its_request(registry):
