@@ -209,7 +209,7 @@ def call_schema(
         fields += [f for f in _given_fields(model, given) if given[f] != _default(model, f)]
         if words is not None:
             fields += [f for f in mentioned_fields(model) if _keyed_values(model, f, keyed)]
-            fields += _unit_required(model, units, required)
+            fields += _unit_required(model, units, required, given)
             fields += [f for f in [_pairs_field(model, pairs)] if f]
             branch = _require_one_of(branch, _unit_one_of(model, units, required))
             branch = _require_one_of(branch, _variable_fields(model, branch))
@@ -344,7 +344,7 @@ def check_grounded(
             typed = ", ".join(f"{k}={v}" for k, v in pairs.items())
             raise InvalidCall(f"{call.tool}.{pairs_field} = {written!r}: the request sets {typed}.")
     if MENTIONED_KIND in live:
-        for field_name in _unit_required(model, units, required):
+        for field_name in _unit_required(model, units, required, given):
             value = getattr(call.args, field_name)
             if field_name not in call.args.model_fields_set or value in (None, []):
                 unit = _unit_fields(model)[field_name]
@@ -1014,14 +1014,28 @@ def _typed_unit_groups(
 
 
 def _unit_required(
-    model: type[StrictArgs], units: dict[str, list[str]], required_kinds: Container[str]
+    model: type[StrictArgs],
+    units: dict[str, list[str]],
+    required_kinds: Container[str],
+    given: Mapping[str, str | bool] | None = None,
 ) -> list[str]:
     """Arguments the call must write because the request types a number in their unit
     unambiguously: a tool's one argument of that unit, when some typed value fits it
     ("4GB" on a Lambda update: memory_mb). With two of a unit (a request and a limit) the
-    call must write at least one of them (`_unit_one_of`), and the model chooses which."""
-    groups = _typed_unit_groups(model, units, required_kinds).values()
-    return [fields[0] for fields in groups if len(fields) == 1]
+    call must write at least one of them (`_unit_one_of`), and the model chooses which,
+    unless the request types a size beside each side's word ("3GB request, 8gb limit",
+    `sized_key`): then both."""
+    groups = _typed_unit_groups(model, units, required_kinds)
+    alone = [fields[0] for fields in groups.values() if len(fields) == 1]
+    sized = [
+        field
+        for unit, fields in groups.items()
+        if len(fields) > 1
+        for field in fields
+        if (side := _field_side(field))
+        and set(str((given or {}).get(sized_key(side), "")).split()) & set(units[unit])
+    ]
+    return alone + sized
 
 
 def _unit_one_of(

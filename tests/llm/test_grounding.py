@@ -2192,6 +2192,10 @@ def test_each_size_goes_to_the_side_named_beside_it(registry, text, floor, ceili
     both = {f"{resource}_request": floor, f"{resource}_limit": floor}
     with pytest.raises(InvalidCall, match=f"{resource}_limit = .* is not in the request"):
         _grounded(registry, text, {"tool": "set_resources", "args": {"name": name, **both}}, live)
+    # and both are written (our model left the ceiling out of "3GB request, 8gb limit")
+    with pytest.raises(InvalidCall, match=f"{resource}_limit is missing"):
+        args = {"name": name, f"{resource}_request": floor}
+        _grounded(registry, text, {"tool": "set_resources", "args": args}, live)
     # one size with both sides named stays free: "reservation ... go up to 768MB"
     assert sized_sides("can web's baseline memory reservation go up to 768MB?") == {}
 
