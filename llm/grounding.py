@@ -965,9 +965,11 @@ def sized_sides(text: str) -> dict[str, frozenset[str]]:
             continue
         own = unit_mentions(text[: min(end + 16, next_start)]).values
         earlier = unit_mentions(text[:start]).values
+        typed = {w for w in re.findall(r"[\w.]+", text[start:end]) if w[0].isdigit()}
         for unit in ("cpu", "memory"):
             if added := set(own.get(unit, ())) - set(earlier.get(unit, ())):
-                paired[unit].append((side, added))
+                # and as typed: "1G" is no 1Gi once parsed, but the same size to its reader
+                paired[unit].append((side, added | typed | {w.lower() for w in typed}))
     # only a clear pairing counts: per resource, one size read for each side
     sides: dict[str, set[str]] = {side: set() for side in _RESOURCE_SIDE_RES}
     for pairs in paired.values():

@@ -2196,6 +2196,12 @@ def test_each_size_goes_to_the_side_named_beside_it(registry, text, floor, ceili
     with pytest.raises(InvalidCall, match=f"{resource}_limit is missing"):
         args = {"name": name, f"{resource}_request": floor}
         _grounded(registry, text, {"tool": "set_resources", "args": args}, live)
+    # a size as typed is that side's too: the limit of "request memory 1G, limit 4Gi" is no
+    # "1G" (our model wrote it, smaller than the 1Gi request: an unusable call)
+    text = "for web i want request memory 1G, limit 4Gi"
+    with pytest.raises(InvalidCall, match="memory_limit = '1G' is not in the request"):
+        args = {"name": "web", "memory_request": "1G", "memory_limit": "1G"}
+        _grounded(registry, text, {"tool": "set_resources", "args": args}, live)
     # one size with both sides named stays free: "reservation ... go up to 768MB"
     assert sized_sides("can web's baseline memory reservation go up to 768MB?") == {}
 
