@@ -118,8 +118,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, get_args
 
+from tools.k8s.catalog import DeployServiceArgs
 from tools.request_schema import (
     CHOICE_KIND,
     CHOICE_SYNONYMS,
@@ -389,7 +390,10 @@ def unit_mentions(text: str) -> UnitMentions:
         if (amount := amount_of(found)) is not None:
             for value in memory(amount * (1 if found.group("mebi") else 1024)):
                 add("memory", value, found)
+    tenths = [found.span() for found in _TENTH.finditer(text.lower())]
     for found in _CPU_RE.finditer(text):
+        if any(start <= found.start() < end for start, end in tenths):
+            continue  # the "a core" of "a tenth of a core" is no core
         article = (found.group(2) or "").lower() in ("a", "an")
         if article and _RESOURCE_NOUN.match(text, found.end()):
             continue  # "a cpu reservation of 2" is the article of the reservation
@@ -936,19 +940,19 @@ def sized_sides(text: str) -> dict[str, frozenset[str]]:
     sides: a size takes the side word right after it ("3GB request, 8gb limit", "750m
     guaranteed and 2 cores at most"), else the nearest one before it since the last size
     ("cpu minimum 1000m and maximum 2000m", "request memory 1.5G, limit 2G"). Values are
-    canonical (`unit_mentions`): each size's are those its own text adds. Our model wrote
+    canonical (`unit_mentions` of the text around each size) and as typed. Our model wrote
     both sizes of such requests to one side or left one out (15 requests of the test
     split, the release of 2026-12-07 19:47)."""
-    spans = sorted(
-        {
-            found.span()
-            for pattern in (_MEMORY_RE, _CPU_RE, _MILLI_OR_MEGA_RE)
-            for found in pattern.finditer(text)
-        }
-        | {found.span() for found in _TENTH.finditer(text.lower())}
-    )
+    found_spans = {
+        found.span()
+        for pattern in (_MEMORY_RE, _CPU_RE, _MILLI_OR_MEGA_RE)
+        for found in pattern.finditer(text)
+    } | {found.span() for found in _TENTH.finditer(text.lower())}
     # a size inside a longer one ("750m" of "750m cpu" read twice) is the longer one's
-    spans = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(found_spans, key=lambda span: (span[0], -span[1])):
+        if not spans or end > spans[-1][1]:
+            spans.append((start, end))
     paired: dict[str, list[tuple[str, set[str]]]] = {"cpu": [], "memory": []}
     for index, (start, end) in enumerate(spans):
         previous_end = spans[index - 1][1] if index else 0
@@ -963,11 +967,14 @@ def sized_sides(text: str) -> dict[str, frozenset[str]]:
             side = before_marks[-1][1]
         else:
             continue
-        own = unit_mentions(text[: min(end + 16, next_start)]).values
-        earlier = unit_mentions(text[:start]).values
+        # the size's values as unit_mentions reads it, with the words that decide a bare
+        # "500m" ("cpu: 500m", "500m of ram") and no other size: a bounded window, so a
+        # long message costs linear time; uncached, so the request's own entry stays
+        window = text[max(previous_end, start - 12) : min(end + 16, next_start)]
+        own = unit_mentions.__wrapped__(window).values
         typed = {w for w in re.findall(r"[\w.]+", text[start:end]) if w[0].isdigit()}
         for unit in ("cpu", "memory"):
-            if added := set(own.get(unit, ())) - set(earlier.get(unit, ())):
+            if added := set(own.get(unit, ())):
                 # and as typed: "1G" is no 1Gi once parsed, but the same size to its reader
                 paired[unit].append((side, added | typed | {w.lower() for w in typed}))
     # only a clear pairing counts: per resource, one size read for each side
@@ -1013,7 +1020,16 @@ def given_name(text: str) -> str | None:
 # "provision Redis cache version 1.25-alpine as api-gateway"; and the naming words
 # misspelled ("naemd", "claled", "nme", "namme it"). These only allow a word: the grammar
 # still keeps the sizes and scopes out ("(us-central/sandbox)").
-_SERVICE_WORD = r"(?:redis|postgres(?:ql)?|pg|nginx)"
+# the catalog's services and the words people use for them ("pg", "postgresql")
+_SERVICE_WORD = "(?:{})".format(
+    "|".join(
+        sorted(
+            {*get_args(DeployServiceArgs.model_fields["service"].annotation), *CHOICE_SYNONYMS},
+            key=len,
+            reverse=True,
+        )
+    )
+)
 _SERVICE_NOUNS = r"(?:\s+(?:cache|database|db|server|instance|box))*"
 _QUOTED_NAME = r"[`'\"]*([\w-]+)"
 _INSTANCE_NAMES = (
@@ -1029,9 +1045,7 @@ _INSTANCE_NAMES = (
     re.compile(rf"\b{_SERVICE_WORD}\b[^,;]{{0,60}}?\bas\s+{_QUOTED_NAME}", re.I),
 )
 _NAMING_WORDS = ("called", "named")
-_NOT_AN_INSTANCE = COMMAND_WORDS | frozenset(
-    "cache database db server instance box version ver".split()
-)
+_NOT_AN_INSTANCE = COMMAND_WORDS | frozenset("cache database db server instance box".split())
 
 
 def given_instance_names(text: str) -> str | None:

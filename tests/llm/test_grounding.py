@@ -2202,6 +2202,12 @@ def test_each_size_goes_to_the_side_named_beside_it(registry, text, floor, ceili
     with pytest.raises(InvalidCall, match="memory_limit = '1G' is not in the request"):
         args = {"name": "web", "memory_request": "1G", "memory_limit": "1G"}
         _grounded(registry, text, {"tool": "set_resources", "args": args}, live)
+    # "a tenth of a core" is 100m, not one core too (data v2's training split: its limit
+    # "up to 1 cpu" was then read as the request's size)
+    assert unit_mentions("reserving a tenth of a core cpu").values["cpu"] == {"100m"}
+    text = "we need web reserving a tenth of a core cpu with headroom up to 1 cpu"
+    args = {"name": "web", "cpu_request": "100m", "cpu_limit": "1"}
+    _grounded(registry, text, {"tool": "set_resources", "args": args}, live)
     # one size with both sides named stays free: "reservation ... go up to 768MB"
     assert sized_sides("can web's baseline memory reservation go up to 768MB?") == {}
 
