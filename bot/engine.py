@@ -33,7 +33,7 @@ from bot.replies import (
 from bot.settings import Settings
 from bot.store import Store, utc_now
 from llm.client import Planner
-from llm.errors import PlannerError
+from llm.errors import PlannerError, RequestTooLong
 from tools.base import ToolError
 from tools.context import ToolContext
 from tools.registry import NON_ACTIONS, ToolRegistry
@@ -134,10 +134,8 @@ class Engine:
         """The proposed call and the policy decision for a message; nothing runs."""
         user = self.identities.resolve(platform=request.platform, user_id=request.user_id).user
         cluster, namespace = self.settings.channel_defaults(request.channel_id)
-        proposal = self.planner.propose(
-            request.text,
-            context={"cluster": cluster, "namespace": namespace, "user": user},
-            live=self.live.collect(),
+        proposal = self._propose(
+            request.text, context={"cluster": cluster, "namespace": namespace, "user": user}
         )
         raw_call = proposal.call.as_dict()
         if raw_call["tool"] in NON_ACTIONS:
@@ -164,7 +162,7 @@ class Engine:
         cluster, namespace = self.settings.channel_defaults(turn.request.channel_id)
         context = {"cluster": cluster, "namespace": namespace, "user": turn.user}
         try:
-            proposal = self.planner.propose(text, context=context, live=self.live.collect())
+            proposal = self._propose(text, context=context)
         except PlannerError as exc:
             raw = getattr(exc, "raw", "") or ""
             self._audit(
@@ -196,6 +194,17 @@ class Engine:
             DecisionKind.NEEDS_APPROVAL: self.outcomes.ask_approval,
         }
         return handlers[decision.kind](turn, prepared, decision)
+
+    def _propose(self, text: str, *, context: dict[str, Any]) -> Any:
+        """The planner's proposal for a message it can read; RequestTooLong otherwise (a
+        chat message can be a 40,000-character paste, and grounding one takes seconds)."""
+        limit = self.settings.model.max_request_chars
+        if len(text) > limit:
+            raise RequestTooLong(
+                f"it has {len(text):,} characters and I read up to {limit:,}; send the "
+                "command on its own, without pasted logs or files"
+            )
+        return self.planner.propose(text, context=context, live=self.live.collect())
 
     def _prepare(
         self, raw_call: dict[str, Any], *, cluster: str | None, namespace: str

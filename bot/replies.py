@@ -10,7 +10,14 @@ from bot.calls import PreparedCall, place_of
 from bot.chat import ChatReply, ReplyKind
 from bot.redaction import redact, redact_text
 from bot.store import ApprovalRecord, ApprovalStatus
-from llm.errors import AdapterMissing, ModelTimeout, ModelUnavailable, PlannerError, UnusableOutput
+from llm.errors import (
+    AdapterMissing,
+    ModelTimeout,
+    ModelUnavailable,
+    PlannerError,
+    RequestTooLong,
+    UnusableOutput,
+)
 from tools.base import Plan, ToolCall, ToolResult
 
 NOTHING_DONE = "Nothing was done."
@@ -30,7 +37,9 @@ def format_call(call: ToolCall | dict[str, Any]) -> str:
 
 def planner_error_text(exc: PlannerError) -> str:
     """A clear answer for a failed proposal."""
-    if isinstance(exc, ModelUnavailable):
+    if isinstance(exc, RequestTooLong):
+        why = "That message is too long to plan"
+    elif isinstance(exc, ModelUnavailable):
         why = "The model server cannot be reached right now"
     elif isinstance(exc, ModelTimeout):
         why = "The model took too long to answer"

@@ -46,6 +46,11 @@ class ModelSettings(_Strict):
     """Model name sent as `model` (the LoRA adapter name when serving with an adapter)."""
     timeout_s: float = Field(default=30.0, gt=0, le=600)
     """Seconds to wait for one proposal."""
+    max_request_chars: int = Field(default=1000, ge=1, le=40_000)
+    """Longest message the planner reads; longer ones are answered with a request to send
+    the command on its own. Our requests run to ~250 characters, the model reads ~500
+    tokens, and chat allows 40,000 characters (pasted logs), whose grounding alone would
+    take seconds of the bot's time."""
     artifact: Path = Path("artifacts/models/default")
     """Model artifact folder (written by `chatops train`), served by `chatops demo`."""
     merge_adapter: bool = True

@@ -11,6 +11,10 @@ class PlannerError(Exception):
     """Any failure to turn a chat message into a proposal."""
 
 
+class RequestTooLong(PlannerError):
+    """The message is longer than the planner reads (the bot's `max_request_chars`)."""
+
+
 class ModelUnavailable(PlannerError):
     """The model server cannot be reached (refused, reset, DNS) or answered 5xx."""
 

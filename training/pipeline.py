@@ -265,6 +265,7 @@ def train_model(
     registry = ToolRegistry()
     schema = registry.schema_hash()
     folder = ensure_data(config.data_version, root=data_root)
+    data_done = time.monotonic()
     data = data_hash(folder)
     key = cache_key(data=data, config=config, schema=schema, base=_base_identity(base_model))
     artifact = Path(out_root) / config.name
@@ -321,8 +322,9 @@ def train_model(
     for split in config.eval_splits:
         rows = read_split(folder, split)[: config.eval_limit]
         metrics[split] = score_split(peft_model, tokenizer, rows, registry)
-    metrics["seconds"] = {
-        "base": round(base_done - started, 1),
+    metrics["seconds"] = {  # the shortlist's own time is in its meta (ensure_shortlist)
+        "data": round(data_done - started, 1),
+        "base": round(base_done - data_done, 1),  # the tokenizer's training included
         "lora": round(lora_done - base_done, 1),
         "eval": round(time.monotonic() - lora_done, 1),
         "total": round(time.monotonic() - started, 1),

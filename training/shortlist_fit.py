@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,7 @@ def fit_shortlist(
 ) -> ShortlistWeights:
     """Train, calibrate and save the shortlist into `folder`; returns it. `encoder` is
     the pretrained one to start from (default: the packaged one)."""
+    started = time.monotonic()
     encoder = encoder or Encoder()
     base_identity, base_name = encoder.identity, encoder.name
     sample = sample_per_family(train, per_family)
@@ -172,6 +174,7 @@ def fit_shortlist(
                 "mean_tools": round(mean_size, 2),
                 "top1_accuracy": round(top1 / max(len(valid), 1), 4),
             },
+            "seconds": round(time.monotonic() - started, 1),  # encoding and calibration too
         },
     )
     shortlist.save(folder)

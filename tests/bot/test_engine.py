@@ -181,6 +181,23 @@ def test_model_server_down_is_a_clear_error(make_engine):
     assert events(engine) == ["planner_error"]
 
 
+def test_a_message_longer_than_the_planner_reads_is_refused_unplanned(make_engine):
+    planner = ReplayPlanner({})
+    engine = make_engine(planner=planner, model={"max_request_chars": 60})
+    pasted = "why is web crashlooping? " + " | ".join(["E1208 panic: nil map"] * 3)
+    [reply] = ask(engine, "dave", pasted)
+    assert reply.kind is ReplyKind.ERROR
+    assert "too long" in reply.text and f"{len(pasted)} characters" in reply.text
+    assert "up to 60" in reply.text
+    assert "Nothing was done" in reply.text
+    assert planner.seen == []  # not planned (nor grounded) at all
+    [record] = engine.store.audit.query()
+    assert record.event == "planner_error" and "RequestTooLong" in record.error
+    [reply] = ask(engine, "dave", pasted[:60])  # at the limit it is planned
+    assert "too long" not in reply.text
+    assert len(planner.seen) == 1
+
+
 def test_duplicate_event_acts_once(make_engine):
     engine = make_engine()
     first = ask(engine, "alice", "restart web in staging", event_id="Ev42")

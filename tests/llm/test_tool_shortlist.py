@@ -465,6 +465,7 @@ def test_training_gives_an_artifact_its_shortlist_once_and_removes_it_on_request
     ensure_shortlist(artifact, config, data, "data-1", progress=False)
     meta = json.loads((artifact / "artifact.json").read_text())
     assert meta["name"] == "t" and meta["shortlist"]["examples"] == 32
+    assert meta["shortlist"]["seconds"] > 0  # its training time, which the model's omits
     assert meta["shortlist"]["head"]["labels"] == ["chit_chat", "out_of_scope"]
     assert ToolShortlist.of_artifact(artifact).weights.head.labels == ["chit_chat", "out_of_scope"]
     weights = artifact / "shortlist" / "classifier.npz"

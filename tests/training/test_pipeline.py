@@ -39,6 +39,9 @@ def test_artifact_has_every_file(trained):
     assert len(meta["data_hash"]) == 16
     assert meta["config"]["lora_steps"] == 12
     assert 0.0 <= meta["metrics"]["test"]["schema_valid"] <= 1.0
+    seconds = meta["metrics"]["seconds"]  # every stage, so a timing can be read off it
+    assert set(seconds) == {"data", "base", "lora", "eval", "total"}
+    assert seconds["total"] >= seconds["data"] + seconds["base"] + seconds["lora"] - 0.3
     tok_config = json.loads((artifact / "base" / "tokenizer_config.json").read_text())
     assert tok_config["chat_template"] == CHAT_TEMPLATE
     base_config = json.loads((artifact / "base" / "config.json").read_text())
