@@ -115,6 +115,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -148,6 +149,15 @@ TENS_WORDS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 10
 # Characters that wrap a word in chat without being part of it.
 _EDGE = "`'\"()[]{}<>,;!?*+\u201c\u201d\u2018\u2019"
 _POSSESSIVES = ("'s", "\u2019s", "'S", "\u2019S")
+
+
+def _digits_value(digits: str) -> str:
+    """A run of decimal digits (any script's: regex \\d) as its number's text ("007" -> "7",
+    "٤٢" -> "42"). Not through int(): Python refuses to convert more than 4,300 digits, and
+    chat text may type any number of them."""
+    if not digits.isascii():
+        digits = "".join(str(unicodedata.decimal(digit)) for digit in digits)
+    return digits.lstrip("0") or "0"
 
 
 def _clean(piece: str) -> str:
@@ -317,7 +327,15 @@ _FRACTIONS = {"a quarter": Decimal("0.25"), "a half": Decimal("0.5"), "half a": 
 # "500s") offers its unit's value but stays a bare number too and requires nothing.
 
 
+# No argument of any tool takes a number this long (memory tops out at 64Gi, 11 digits of
+# bytes), and Python refuses to turn more than 4,300 digits into text: longer numerals are
+# read as no amount at all (they stay words, `mentioned_values`).
+_LONGEST_NUMERAL = 40
+
+
 def _number(word: str) -> Decimal | None:
+    if len(word) > _LONGEST_NUMERAL:
+        return None
     word = word.lower()
     if word in _FRACTIONS:
         return _FRACTIONS[word]
@@ -346,6 +364,19 @@ class UnitMentions:
     bare: frozenset[str] = frozenset()
     """The numbers of the ambiguous ones ("128m", "500s"), which stay bare numbers."""
 
+    @functools.cached_property
+    def _covered(self) -> bytearray:
+        covered = bytearray(max((high for _, high in self.spans), default=0) + 1)
+        for low, high in self.spans:
+            covered[low:high] = b"\x01" * (high - low)
+        return covered
+
+    def covers(self, position: int) -> bool:
+        """Whether the character at `position` is part of an unambiguous unit ("80%",
+        "4GB", "port 8080"). One lookup: a request with thousands of numbers and units
+        stays linear (searching every span per number took seconds at 40,000 characters)."""
+        return 0 <= position < len(self._covered) and bool(self._covered[position])
+
 
 # Cached: grounding one request reads its units several times (its words, the version it
 # gives, the units themselves); the result is never changed by its readers.
@@ -369,7 +400,7 @@ def unit_mentions(text: str) -> UnitMentions:
             strong.add(unit)
             spans.append(found.span())
         elif found.group(1) and found.group(1).isdigit():
-            bare.add(str(int(found.group(1))))
+            bare.add(_digits_value(found.group(1)))
 
     def amount_of(found: re.Match[str]) -> Decimal | None:
         amount = _number(found.group(1) or found.group(2))
@@ -464,12 +495,12 @@ def unit_mentions(text: str) -> UnitMentions:
         if (amount := amount_of(found)) is not None:
             add("percent", whole(amount), found)
     for found in _PERCENT_FLAG_RE.finditer(text):
-        add("percent", str(int(found.group(1))), found)
+        add("percent", _digits_value(found.group(1)), found)
     for found in _PORT_RE.finditer(text.lower()):
         if any(start <= found.start() < end for start, end in env_keys):
             continue
         for port in re.findall(r"\d+", text[found.start(1) : found.end()]):
-            values["port"].add(str(int(port)))
+            values["port"].add(_digits_value(port))
         strong.add("port")
         spans.append((found.start(1), found.end()))
     found_values = {u: frozenset(v) for u, v in values.items() if v}
@@ -520,7 +551,7 @@ _BARE_DIGITS = re.compile(
 # The digits that end a name: "web-3", "search-3", "flux-polar-2" (a StatefulSet's pods, a
 # numbered app); our model took the 3 of "kubectl logs web-3" as the lines to read. Not
 # after a word that joins numbers: "two-to-10", "min-2", "max-5".
-_NAME_SUFFIX = re.compile(r"([A-Za-z]+)-$")
+_NAME_SUFFIX = re.compile(r"(?<![A-Za-z])([A-Za-z]+)-$")
 _JOINS_NUMBERS = frozenset(
     [*NUMBER_WORDS, *TENS_WORDS, "to", "min", "max", "until", "till", "through", "and", "or", "x"]
 )
@@ -543,10 +574,9 @@ def mentioned_values(text: str) -> list[str]:
     offered in this order: "A=1 B=2" is written A first): its words, and the numbers it
     types without a unit (see the module docstring; `unit_mentions` has the others)."""
     typed_units = unit_mentions(text)
-    spans = typed_units.spans
 
     def plain(start: int) -> bool:  # not part of "80%", "4GB", "30s", "port 8080"
-        return not any(low <= start < high for low, high in spans)
+        return not typed_units.covers(start)
 
     found: dict[str, None] = {}  # ordered set
 
@@ -575,9 +605,9 @@ def mentioned_values(text: str) -> list[str]:
             if named and named.group(1).lower() not in _JOINS_NUMBERS:
                 continue
             if plain(offset + digits.start()):
-                keep(str(int(digits.group())))
+                keep(_digits_value(digits.group()))
         if version := re.fullmatch(r"[vV](\d+)", word):  # "v47": a version, unlike "api-v3"
-            keep(str(int(version.group(1))))
+            keep(_digits_value(version.group(1)))
         for run in re.finditer(r"[a-z]+", raw.lower()):  # "one..five", "two-to-ten"
             if not plain(offset + run.start()):
                 continue
@@ -628,7 +658,7 @@ _KEYED_AFTER = {
     for key, word in _KEYWORDS.items()
 }
 _KEYED_BEFORE = {
-    key: re.compile(rf"(\S+) as (?:the |its )?{word}{_KEYWORD_END}", re.IGNORECASE)
+    key: re.compile(rf"(?<!\S)(\S+) as (?:the |its )?{word}{_KEYWORD_END}", re.IGNORECASE)
     for key, word in _KEYWORDS.items()
 }
 
@@ -677,8 +707,9 @@ def typed_pairs(text: str) -> list[str]:
     for typed in re.finditer(r"\S+", text):
         parts = _clean(typed.group()).split("=")
         for index, key in enumerate(parts[:-1]):
-            value = _clean("=".join(parts[index + 1 :]))
-            if _ENV_KEY.fullmatch(key) and value:
+            if not _ENV_KEY.fullmatch(key):  # before the join: "a=a=a=..." stays linear
+                continue
+            if value := _clean("=".join(parts[index + 1 :])):
                 pairs.setdefault(f"{key}={value}", typed.start())
                 break
     for found in _KEY_TO_VALUE.finditer(text):
@@ -769,7 +800,7 @@ SCOPE_SYNONYMS = {
 _ENV_SETTING = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\s+(?:to|as|=|:)\s*\S+")
 # Words that contain a scope-like word without naming a scope: URLs, `KEY=value` pairs
 # ("REGION=eu-west-1") and image references ("payments:v2", "ghcr.io/acme/prod:1").
-_NOT_A_SCOPE = re.compile(r"\S*://\S*|\S*=\S*|[\w./-]+:[\w.-]*\w")
+_NOT_A_SCOPE = re.compile(r"(?<!\S)\S*://\S*|(?<!\S)\S*=\S*|(?<![\w./-])[\w./-]+:[\w.-]*\w")
 # ...except kubectl's own scope flags written with "=" ("--namespace=backend",
 # "--context=us-central"): they name a scope, so the "=" becomes a space first.
 _SCOPE_FLAG = re.compile(r"(?<!\S)(--?(?:namespace|ns|n|context|cluster))=", re.IGNORECASE)
@@ -790,7 +821,7 @@ _CONTAINER_AFTER = re.compile(
     rf"\b{_CONTAINER_WORD}s?\s+(?:named\s+|called\s+)?(\S+)", re.IGNORECASE
 )
 _CONTAINER_BEFORE = re.compile(
-    rf"(\S+)(?<![,;:.])(?<!'s)(?<!\u2019s)\s+{_CONTAINER_WORD}\b", re.IGNORECASE
+    rf"(?<!\S)(\S+)(?<![,;:.])(?<!'s)(?<!\u2019s)\s+{_CONTAINER_WORD}\b", re.IGNORECASE
 )
 # A container by its role without the word: kubectl's "-c api", "--containers=envoy", "set
 # image deploy/web main=x:1"; "the envoy sidecar", "worker inside risk-web", "show app logs
@@ -801,9 +832,9 @@ _CONTAINER_ROLES = tuple(
     for pattern in (
         r"(?<![\w-])(?:-c|--containers?)(?:=|\s+)(\S+)",
         r"\bset\s+imagg?e\s+(?:deploy(?:ment)?s?\s+)?\S+\s+(\S+?)=",
-        r"(\S+)(?<![,;:.])(?<!'s)(?<!\u2019s)\s+sidecar\b(?!=)",
-        r"(\S+)\s+inside\s+(?!(?:the|a|an|it|its|of)\b)\S",
-        r"(\S+)\s+logs?\s+(?:from|of|in)\s+(?:the\s+)?pod\b",
+        r"(?<!\S)(\S+)(?<![,;:.])(?<!'s)(?<!\u2019s)\s+sidecar\b(?!=)",
+        r"(?<!\S)(\S+)\s+inside\s+(?!(?:the|a|an|it|its|of)\b)\S",
+        r"(?<!\S)(\S+)\s+logs?\s+(?:from|of|in)\s+(?:the\s+)?pod\b",
         r"\bwhat(?:'s|\u2019s|\s+is)\s+(\S+)\s+saying\s+in\b",
         r"\bthe\s+(\S+)\s+image\s+in\b",
         r"\b(?:img|image)\s+for\s+(\S+)\s+in\b",
@@ -1171,18 +1202,20 @@ _PREFIX = re.compile(
 
 def given_prefix(text: str) -> str | None:
     """The prefix of names `text` asks for ("lambdas named api-something"), if one."""
+    if not ("^" in text or "*" in text or "something" in text.lower()):
+        return None  # no search: from every word start it costs quadratic time on "a-a-a-..."
     found = {next(g for g in m.groups() if g) for m in _PREFIX.finditer(text)}
     return found.pop() if len(found) == 1 else None
 
 
 def given_version(text: str) -> str | None:
     """The version `text` gives ("Redis 6.2", "ver 16-alpine"), if it gives exactly one."""
-    sizes = unit_mentions(text).spans
+    sizes = unit_mentions(text)
     found = {
         _clean(match.group(1))
         for pattern in _VERSION_RES
         for match in pattern.finditer(text)
-        if not any(start <= match.start(1) < end for start, end in sizes)
+        if not sizes.covers(match.start(1))
     }
     return found.pop() if len(found) == 1 else None
 
@@ -1199,7 +1232,7 @@ _REVISION = re.compile(
 def given_revision(text: str) -> str | None:
     """The revision `text` gives, if it gives exactly one."""
     found = {
-        str(int(digits) if digits else NUMBER_WORDS.index(word.lower()))
+        _digits_value(digits) if digits else str(NUMBER_WORDS.index(word.lower()))
         for digits, word in _REVISION.findall(text)
     }
     return found.pop() if len(found) == 1 else None
