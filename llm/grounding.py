@@ -284,8 +284,9 @@ _ITEM_WORDS = "|".join([*NUMBER_WORDS[2:], *TENS_WORDS])
 _NOT_A_TIME = r"(?!\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|weeks?)\b)"
 _ITEMS_RES = (
     re.compile(
-        rf"\b(?:last|latest|newest|most recent|recent|first|top)\s+(?:(\d+)|({_ITEM_WORDS}))\b"
-        + _NOT_A_TIME,
+        # not "top 1.5 cpu": a decimal counts no items
+        r"\b(?:last|latest|newest|most recent|recent|first|top)\s+"
+        rf"(?:(\d+)(?!\.\d)|({_ITEM_WORDS}))\b" + _NOT_A_TIME,
         re.I,
     ),
     re.compile(

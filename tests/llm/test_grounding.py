@@ -943,7 +943,13 @@ def test_how_many_items_to_read_must_be_written(registry, text, tool, field, cou
 
 
 @pytest.mark.parametrize(
-    "text", ["logs of web from the last 5 minutes", "show the last one", "events of web"]
+    "text",
+    [
+        "logs of web from the last 5 minutes",
+        "show the last one",
+        "events of web",
+        "give profile-svc cpu reserved 1 vCPU, top 1.5 cpu",  # a decimal: a size, no count
+    ],
 )
 def test_a_time_or_no_count_is_not_how_many_items(registry, text):
     assert "items" not in unit_mentions(text).values
