@@ -60,7 +60,8 @@ The shortlist also judges one argument: why no_action declines (out_of_scope, ch
 unsafe), with a small classifier on the same embeddings (`ArgumentHead`). Our model wrote
 the wrong reason in 25 of its 39 no_action answers on the validation split; the head is
 right for 85-88% of the split's no_action requests (training/RESULTS.md). The grammar then
-gives no_action only that reason (`Offer.judged`).
+gives no_action only that reason (`Offer.judged`). It judges clarify's question too, from
+the action the classifier ranks first (llm/clarify_questions.py).
 
 The classifier records the encoder it was trained on (a hash of the encoder's weights):
 another encoder's embeddings would be meaningless to it, so loading refuses a mismatch.
@@ -83,6 +84,7 @@ from typing import Any
 
 import numpy as np
 
+from llm.clarify_questions import question_for
 from llm.errors import ArtifactError
 
 SHORTLIST_FORMAT = "planton-tool-shortlist-v1"
@@ -367,8 +369,8 @@ class ToolShortlist:
         decline the classifier prefers, unless the declines are below DECLINE_FLOOR and every
         offered tool is in `read_only` or one change is offered, at least SURE_CHANGE sure.
         A tool the classifier does not know (added to the registry after training) is offered
-        too: nothing rules it out. `judged` holds no_action's reason when the shortlist has
-        its classifier."""
+        too: nothing rules it out. `judged` holds clarify's question, and no_action's reason
+        when the shortlist has its classifier."""
         vector = self._encoder.encode([text])[0]
         probs = self._probs(vector)
         known = self.weights.tools
@@ -403,17 +405,24 @@ class ToolShortlist:
         return Offer(
             tuple(tool for tool in registry_tools if tool in chosen),
             decline,
-            self._judged(vector),
+            self._judged(vector, probability),
             alternatives=tuple(alternatives),
             sure_action=sure[0] if sure else None,
         )
 
-    def _judged(self, vector: np.ndarray) -> dict[str, dict[str, str]]:
+    def _judged(
+        self, vector: np.ndarray, probability: dict[str, float]
+    ) -> dict[str, dict[str, str]]:
+        """The arguments the shortlist decides: clarify's question (llm/clarify_questions.py)
+        and, with its head, no_action's reason."""
+        actions = {tool: p for tool, p in probability.items() if tool not in DECLINES}
+        total = sum(actions.values()) or 1.0
+        judged = {CLARIFY: {"question": question_for({t: p / total for t, p in actions.items()})}}
         head = self.weights.head
-        if head is None:
-            return {}
-        label = head.labels[int(np.argmax(head.weights @ vector + head.bias))]
-        return {head.tool: {head.argument: label}}
+        if head is not None:
+            label = head.labels[int(np.argmax(head.weights @ vector + head.bias))]
+            judged[head.tool] = {head.argument: label}
+        return judged
 
     def _probs(self, vector: np.ndarray) -> np.ndarray:
         return softmax(self.weights.weights @ vector + self.weights.bias)

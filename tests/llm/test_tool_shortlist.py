@@ -241,8 +241,10 @@ def test_the_client_offers_a_decline_when_no_offered_tool_can_be_written(
     answer = (
         '{"tool":"no_action","args":{"reason":"out_of_scope"}}'
         if decline == "no_action"
-        else '{"tool":"clarify","args":{"question":"Which pod?"}}'
+        else clarify_answer(shortlist, "describe the pod please")
     )
+    if decline == "clarify":  # describe_pod is the likely action: its question
+        assert "Which pod should I describe?" in answer
     with FakeOpenAI(contents=[answer]) as fake:
         client = ToolCallClient(
             base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
@@ -252,6 +254,14 @@ def test_the_client_offers_a_decline_when_no_offered_tool_can_be_written(
     assert proposal.offered_tools[-1] == decline and "describe_pod" in proposal.offered_tools
     branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
     assert [b["properties"]["tool"]["const"] for b in branches] == [decline]
+
+
+def clarify_answer(shortlist, text):
+    """A clarify call asking the question the shortlist judges for `text` (the grammar
+    pins it: llm/clarify_questions.py)."""
+    registry = ToolRegistry()
+    offer = shortlist.offered(text, registry.names(), read_only=registry.read_only_names())
+    return json.dumps({"tool": "clarify", "args": offer.judged["clarify"]})
 
 
 def offered_branches(shortlist, text, live, answer):
@@ -322,10 +332,8 @@ def test_the_next_action_is_never_riskier_than_the_offered_one_nor_a_read_for_a_
         },
         mass=0.55,
     )
-    answer = '{"tool":"clarify","args":{"question":"What timeout?"}}'
-    offered, written = offered_branches(
-        shortlist, "raise the timeout on cloud function maple", {}, answer
-    )
+    text = "raise the timeout on cloud function maple"
+    offered, written = offered_branches(shortlist, text, {}, clarify_answer(shortlist, text))
     assert "gcf_delete_function" not in offered and "gcf_describe_function" not in offered
     assert written == {"clarify"}
 
@@ -603,14 +611,14 @@ def test_the_reason_head_learns_why_a_request_is_declined(trained, encoder, tmp_
         ("thanks, zebra looks great", "chit_chat"),
         ("what is the weather like in zebra", "out_of_scope"),
     ]:
-        assert shortlist.offered(text, tools).judged == {"no_action": {"reason": reason}}
+        assert shortlist.offered(text, tools).judged["no_action"] == {"reason": reason}
 
 
 def test_a_shortlist_without_a_head_judges_nothing(trained, encoder):
     folder, weights = trained
     assert weights.head is None and ShortlistWeights.read(folder).head is None
     offer = ToolShortlist(weights, encoder).offered("thanks", ToolRegistry().names())
-    assert offer.judged == {}
+    assert set(offer.judged) == {"clarify"}  # its question only: no reason to judge
 
 
 def test_a_damaged_reason_head_is_refused(trained, encoder, tmp_path):
@@ -654,6 +662,38 @@ def test_the_client_pins_the_judged_reason_in_the_grammar(encoder):
     assert "it must be 'unsafe'" in fake.requests[1]["messages"][-1]["content"]
 
 
+def test_the_client_pins_the_question_of_the_likely_action(encoder):
+    """clarify may ask only the question of the action the classifier ranks first; an
+    answer with another question (a server that ignores the grammar) is sent back once."""
+    registry = ToolRegistry()
+    shortlist = fixed_shortlist(
+        encoder, {"clarify": 0.6, "create_namespace": 0.35, "no_action": 0.05}
+    )
+    text = "new ns pls"
+    asked = '{"tool":"clarify","args":{"question":"What should the new namespace be called?"}}'
+    with FakeOpenAI(contents=[asked]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
+        )
+        proposal = client.propose(text, context={}, live={})
+    assert proposal.call.args.question == "What should the new namespace be called?"
+    branches = fake.requests[0]["response_format"]["json_schema"]["schema"]["anyOf"]
+    (clarify,) = [b for b in branches if b["properties"]["tool"]["const"] == "clarify"]
+    assert clarify["properties"]["args"]["properties"]["question"] == {
+        "const": "What should the new namespace be called?"
+    }
+    wrong = '{"tool":"clarify","args":{"question":"Which deployment should I roll back?"}}'
+    with FakeOpenAI(contents=[wrong, asked]) as fake:
+        client = ToolCallClient(
+            base_url=fake.base_url, model="planton", registry=registry, shortlist=shortlist
+        )
+        assert client.propose(text, context={}, live={}).retried
+    assert (
+        "it must be 'What should the new namespace be called?'"
+        in (fake.requests[1]["messages"][-1]["content"])
+    )
+
+
 def test_a_judged_value_the_tool_cannot_take_is_left_to_the_model():
     registry = ToolRegistry()
     schema = registry.call_schema(
@@ -674,10 +714,8 @@ def test_a_kubectl_command_offers_its_tools_in_place_of_the_classifiers(encoder)
     assert offered == ("get_events",) and written == {"get_events"}
     # the decline the classifier offers stays; a command without its object is asked about
     shortlist = fixed_shortlist(encoder, {"delete_deployment": 0.6, "no_action": 0.3})
-    answer = '{"tool":"clarify","args":{"question":"Which node?"}}'
-    offered, written = offered_branches(
-        shortlist, "kubectl drain --ignore-daemonsets --delete-emptydir-data", {}, answer
-    )
+    text = "kubectl drain --ignore-daemonsets --delete-emptydir-data"
+    offered, written = offered_branches(shortlist, text, {}, clarify_answer(shortlist, text))
     assert offered == ("drain_node", "clarify") and written == {"clarify"}
     offered, _ = offered_branches(
         shortlist,
