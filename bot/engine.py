@@ -197,7 +197,7 @@ class Engine:
 
     def _propose(self, text: str, *, context: dict[str, Any]) -> Any:
         """The planner's proposal for a message it can read; RequestTooLong otherwise (a
-        chat message can be a 40,000-character paste, and grounding one takes seconds)."""
+        chat message can be a 40,000-character paste: settings' `max_request_chars`)."""
         limit = self.settings.model.max_request_chars
         if len(text) > limit:
             raise RequestTooLong(

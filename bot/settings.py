@@ -48,9 +48,10 @@ class ModelSettings(_Strict):
     """Seconds to wait for one proposal."""
     max_request_chars: int = Field(default=1000, ge=1, le=40_000)
     """Longest message the planner reads; longer ones are answered with a request to send
-    the command on its own. Our requests run to ~250 characters, the model reads ~500
-    tokens, and chat allows 40,000 characters (pasted logs), whose grounding alone would
-    take seconds of the bot's time."""
+    the command on its own. Our requests run to ~250 characters and the model reads ~500
+    tokens, while chat allows 40,000 characters (pasted logs): a message that long is no
+    command, and it would cost the model server a refused request and the bot up to a
+    second of grounding (llm/BENCHMARKS.md)."""
     artifact: Path = Path("artifacts/models/default")
     """Model artifact folder (written by `chatops train`), served by `chatops demo`."""
     merge_adapter: bool = True
